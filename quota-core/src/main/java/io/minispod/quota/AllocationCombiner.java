@@ -1,0 +1,186 @@
+package io.minispod.quota;
+
+import io.minispod.ErrorCode;
+import io.minispod.MinisPodException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Combines concurrent allocation requests into shared transactions.
+ *
+ * <p>A pool row can be changed by one transaction at a time, so requests for a hot pool queue on
+ * its lock however they are issued. Instead of one transaction (and one lock hand-over) per
+ * request, each lane's thread takes every request waiting in its queue and settles them all in a
+ * single transaction, in arrival order. Under load the batch grows with the queue, so the cost of
+ * the lock, the round trips and the commit is shared by many requests; without load a batch is a
+ * single request and adds only a thread hand-over.
+ *
+ * <p>Requests go to a lane by their smallest pool key, so requests for one pool always share a lane
+ * (and batch), while requests for different pools spread over the lanes and run in parallel.
+ */
+final class AllocationCombiner implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AllocationCombiner.class);
+
+  private final Function<List<AllocationRequest>, List<Outcome>> settle;
+  private final int maxBatchSize;
+  private final Lane[] lanes;
+  private volatile boolean closed;
+
+  /**
+   * @param laneCount how many transactions may run at once
+   * @param maxBatchSize the most requests settled by one transaction
+   * @param settle runs one batch in one transaction and returns an outcome per request
+   */
+  AllocationCombiner(
+      int laneCount, int maxBatchSize, Function<List<AllocationRequest>, List<Outcome>> settle) {
+    this.settle = settle;
+    this.maxBatchSize = maxBatchSize;
+    this.lanes = new Lane[laneCount];
+    for (int i = 0; i < laneCount; i++) {
+      lanes[i] = new Lane(i);
+      lanes[i].thread.start();
+    }
+  }
+
+  /** Queues the request, waits for its batch to be settled and returns its allocation. */
+  Allocation submit(AllocationRequest request) {
+    String firstPool =
+        request.items().stream()
+            .map(QuotaItem::poolKey)
+            .min(Comparator.naturalOrder())
+            .orElseThrow();
+    Lane lane = lanes[Math.floorMod(firstPool.hashCode(), lanes.length)];
+    Submission submission = new Submission(request);
+    if (closed) {
+      throw closedError();
+    }
+    lane.queue.add(submission);
+    if (closed) {
+      // close() may have drained the queue before our add; fail rather than wait forever.
+      lane.queue.remove(submission);
+      throw closedError();
+    }
+    return submission.await();
+  }
+
+  /** How many requests wait in the lanes' queues (for tests and diagnostics). */
+  int waiting() {
+    int waiting = 0;
+    for (Lane lane : lanes) {
+      waiting += lane.queue.size();
+    }
+    return waiting;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Lane lane : lanes) {
+      lane.thread.interrupt();
+    }
+    for (Lane lane : lanes) {
+      try {
+        lane.thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Lane lane : lanes) {
+      List<Submission> abandoned = new ArrayList<>();
+      lane.queue.drainTo(abandoned);
+      abandoned.forEach(s -> s.result.completeExceptionally(closedError()));
+    }
+  }
+
+  private static MinisPodException closedError() {
+    return new MinisPodException(ErrorCode.INTERNAL_ERROR, "The QuotaManager is closed", Map.of());
+  }
+
+  private final class Lane implements Runnable {
+
+    private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+
+    Lane(int index) {
+      thread = new Thread(this, "minispod-quota-combiner-" + index);
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      List<Submission> batch = new ArrayList<>(maxBatchSize);
+      while (!closed) {
+        try {
+          batch.add(queue.take());
+        } catch (InterruptedException e) {
+          return;
+        }
+        queue.drainTo(batch, maxBatchSize - 1);
+        settleBatch(batch);
+        batch.clear();
+      }
+    }
+
+    private void settleBatch(List<Submission> batch) {
+      try {
+        List<Outcome> outcomes = settle.apply(batch.stream().map(s -> s.request).toList());
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).result.complete(outcomes.get(i));
+        }
+      } catch (RuntimeException batchFailure) {
+        if (batch.size() == 1) {
+          batch.get(0).result.completeExceptionally(batchFailure);
+          return;
+        }
+        // One request must not fail its neighbours: settle each on its own.
+        log.warn(
+            "A batch of {} allocations failed; settling them one by one",
+            batch.size(),
+            batchFailure);
+        for (Submission submission : batch) {
+          settleBatch(new ArrayList<>(List.of(submission)));
+        }
+      }
+    }
+  }
+
+  private static final class Submission {
+
+    private final AllocationRequest request;
+    private final CompletableFuture<Outcome> result = new CompletableFuture<>();
+
+    Submission(AllocationRequest request) {
+      this.request = request;
+    }
+
+    Allocation await() {
+      try {
+        return result.get().allocationOrThrow();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MinisPodException(
+            ErrorCode.INTERNAL_ERROR,
+            "Interrupted while waiting for allocation "
+                + request.idempotencyKey()
+                + "; it may still be granted, so retry with the same idempotency key",
+            Map.of("idempotencyKey", request.idempotencyKey()),
+            e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+}

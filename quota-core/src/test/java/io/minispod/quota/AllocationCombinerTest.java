@@ -1,0 +1,217 @@
+package io.minispod.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.minispod.MinisPodException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+final class AllocationCombinerTest {
+
+  private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+  private final CountDownLatch firstBatchMayFinish = new CountDownLatch(1);
+  private final ExecutorService callers = Executors.newCachedThreadPool();
+  private AllocationCombiner combiner;
+
+  @AfterEach
+  void stop() {
+    callers.shutdownNow();
+    if (combiner != null) {
+      combiner.close();
+    }
+  }
+
+  private static AllocationRequest request(String owner) {
+    return AllocationRequest.of(owner, "key-" + owner, QuotaItem.of("plan:hot", 1));
+  }
+
+  private static Allocation grantTo(AllocationRequest request) {
+    return new Allocation(
+        UUID.randomUUID(),
+        request.owner(),
+        request.idempotencyKey(),
+        AllocationStatus.CONFIRMED,
+        request.items(),
+        null,
+        Instant.EPOCH);
+  }
+
+  /** Settles every request as granted; the first batch waits until the test lets it finish. */
+  private List<Outcome> grantAll(List<AllocationRequest> batch) {
+    if (batchSizes.isEmpty()) {
+      try {
+        firstBatchMayFinish.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    batchSizes.add(batch.size());
+    if (batch.size() > 1 && batch.stream().anyMatch(r -> r.owner().equals("poison"))) {
+      throw new IllegalStateException("a batch with the poisoned request fails as a whole");
+    }
+    if (batch.get(0).owner().equals("poison")) {
+      throw new IllegalStateException("the poisoned request fails alone too");
+    }
+    return batch.stream().map(r -> Outcome.granted(grantTo(r))).toList();
+  }
+
+  private List<Future<Allocation>> submitAll(List<AllocationRequest> requests) {
+    List<Future<Allocation>> results = new ArrayList<>();
+    for (AllocationRequest r : requests) {
+      results.add(callers.submit(() -> combiner.submit(r)));
+    }
+    return results;
+  }
+
+  @Test
+  void submit_whileABatchRuns_combinesEveryWaitingRequestIntoTheNext() throws Exception {
+    combiner = new AllocationCombiner(1, 256, this::grantAll);
+    Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !first.isDone());
+
+    List<AllocationRequest> waiting = new ArrayList<>();
+    for (int i = 0; i < 19; i++) {
+      waiting.add(request("user-" + i));
+    }
+    List<Future<Allocation>> results = submitAll(waiting);
+    await().until(() -> combiner.waiting() == 19);
+    firstBatchMayFinish.countDown();
+
+    for (int i = 0; i < results.size(); i++) {
+      assertThat(results.get(i).get(10, TimeUnit.SECONDS).owner()).isEqualTo("user-" + i);
+    }
+    assertThat(first.get().owner()).isEqualTo("first");
+    assertThat(batchSizes).containsExactly(1, 19);
+  }
+
+  @Test
+  void submit_batchLimit_splitsLongQueues() throws Exception {
+    combiner = new AllocationCombiner(1, 8, this::grantAll);
+    Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !first.isDone());
+    List<AllocationRequest> waiting = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      waiting.add(request("user-" + i));
+    }
+    List<Future<Allocation>> results = submitAll(waiting);
+    await().until(() -> combiner.waiting() == 20);
+    firstBatchMayFinish.countDown();
+    for (Future<Allocation> result : results) {
+      result.get(10, TimeUnit.SECONDS);
+    }
+
+    assertThat(batchSizes).containsExactly(1, 8, 8, 4);
+  }
+
+  @Test
+  void submit_failingBatch_isSettledOneByOneSoNeighboursSucceed() throws Exception {
+    combiner = new AllocationCombiner(1, 256, this::grantAll);
+    Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !first.isDone());
+    List<Future<Allocation>> results =
+        submitAll(List.of(request("alice"), request("poison"), request("bob")));
+    await().until(() -> combiner.waiting() == 3);
+    firstBatchMayFinish.countDown();
+
+    assertThat(results.get(0).get(10, TimeUnit.SECONDS).owner()).isEqualTo("alice");
+    assertThat(results.get(2).get(10, TimeUnit.SECONDS).owner()).isEqualTo("bob");
+    assertThatThrownBy(() -> results.get(1).get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fails alone too");
+    assertThat(batchSizes).containsExactly(1, 3, 1, 1, 1);
+  }
+
+  @Test
+  void submit_refusal_isThrownToItsCaller() {
+    combiner =
+        new AllocationCombiner(
+            2,
+            256,
+            batch ->
+                batch.stream()
+                    .map(r -> Outcome.refused(new QuotaExceededException("plan:hot", 1, 0, 5)))
+                    .toList());
+
+    assertThatThrownBy(() -> combiner.submit(request("alice")))
+        .isInstanceOf(QuotaExceededException.class)
+        .hasMessage("Pool plan:hot cannot grant 1: 0 of 5 available");
+  }
+
+  @Test
+  void close_failsWaitingCallersAndRefusesNewOnes() throws Exception {
+    CountDownLatch untilInterrupted = new CountDownLatch(1);
+    combiner =
+        new AllocationCombiner(
+            1,
+            256,
+            batch -> {
+              try {
+                untilInterrupted.await();
+              } catch (InterruptedException closing) {
+                // close() interrupts the lane: finish this batch, then the lane stops.
+              }
+              return batch.stream().map(r -> Outcome.granted(grantTo(r))).toList();
+            });
+    Future<Allocation> running = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0);
+    Future<Allocation> queued = submitAll(List.of(request("second"))).get(0);
+    await().until(() -> combiner.waiting() == 1);
+
+    combiner.close();
+
+    assertThat(running.get(10, TimeUnit.SECONDS).owner()).isEqualTo("first");
+    assertThatThrownBy(() -> queued.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(MinisPodException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> combiner.submit(request("late"))).hasMessageContaining("closed");
+  }
+
+  @Test
+  void submit_interruptedCaller_isToldToRetryWithSameKey() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    combiner =
+        new AllocationCombiner(
+            1,
+            256,
+            batch -> {
+              try {
+                hold.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return batch.stream().map(r -> Outcome.granted(grantTo(r))).toList();
+            });
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                combiner.submit(request("alice"));
+              } catch (RuntimeException e) {
+                failure.complete(e);
+              }
+            });
+    caller.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> combiner.waiting() == 0 && caller.isAlive());
+    caller.interrupt();
+
+    assertThat(failure.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(MinisPodException.class)
+        .hasMessageContaining("retry with the same idempotency key");
+    hold.countDown();
+  }
+}
