@@ -1,8 +1,7 @@
 -- quota-core: capacity pools, all-or-nothing allocations and the append-only ledger.
 -- Flyway runs this with minispod_quota as its schema; names are qualified so jOOQ's code
--- generator (which reads this file) places the tables in the same schema.
+-- generator (which reads this file, creating the schema itself) places the tables there.
 
-CREATE SCHEMA IF NOT EXISTS minispod_quota;
 
 CREATE TABLE minispod_quota.pool (
     pool_key    varchar(200)             NOT NULL,
