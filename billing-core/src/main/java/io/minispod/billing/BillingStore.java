@@ -1,0 +1,383 @@
+package io.minispod.billing;
+
+import static io.minispod.billing.internal.db.Tables.LEDGER_LINE;
+import static io.minispod.billing.internal.db.Tables.LINE_TAG;
+import static io.minispod.billing.internal.db.Tables.REFERENCE_LOCK;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.sum;
+import static org.jooq.impl.DSL.when;
+
+import io.minispod.billing.internal.db.tables.LineTag;
+import io.minispod.billing.internal.db.tables.records.LedgerLineRecord;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.ResultQuery;
+import org.jooq.Table;
+
+/**
+ * Every read and write of the billing schema. Each method runs on the context it is given, inside
+ * the transaction that context belongs to.
+ */
+final class BillingStore {
+
+  private static final List<String> SETTLED =
+      List.of(LineStatus.PAID.name(), LineStatus.CREDITED.name(), LineStatus.REFUNDED.name());
+
+  private static final List<String> PAYMENT_LEADS =
+      List.of(LineType.CHARGE.name(), LineType.PRORATION_CHARGE.name(), LineType.REFUND.name());
+
+  /** A line to insert. */
+  record NewLine(
+      UUID id,
+      String accountId,
+      LineType type,
+      Money amount,
+      BillingReference reference,
+      BillingPeriod period,
+      LineStatus status,
+      String idempotencyKey,
+      String fingerprint,
+      UUID relatedLineId,
+      String description,
+      Instant createdAt) {
+
+    /** The line as it reads once inserted. */
+    BillingLine toLine() {
+      return new BillingLine(
+          id,
+          accountId,
+          type,
+          amount,
+          reference,
+          period,
+          status,
+          null,
+          null,
+          idempotencyKey,
+          relatedLineId,
+          description,
+          createdAt,
+          status == LineStatus.PENDING ? null : createdAt);
+    }
+  }
+
+  /** A line as stored, with the fingerprint of the request that wrote it. */
+  record StoredLine(BillingLine line, String fingerprint) {}
+
+  /**
+   * Inserts a line and its tags unless a line with its idempotency key exists (or is being inserted
+   * by a concurrent transaction, which this then waits for).
+   *
+   * @return whether the line was inserted
+   */
+  boolean insert(DSLContext tx, NewLine line) {
+    int rows =
+        tx.insertInto(LEDGER_LINE)
+            .set(LEDGER_LINE.LINE_ID, line.id())
+            .set(LEDGER_LINE.ACCOUNT_ID, line.accountId())
+            .set(LEDGER_LINE.LINE_TYPE, line.type().name())
+            .set(LEDGER_LINE.AMOUNT, line.amount().minorUnits())
+            .set(LEDGER_LINE.CURRENCY, line.amount().currency().getCurrencyCode())
+            .set(LEDGER_LINE.REFERENCE_ID, line.reference().id())
+            .set(LEDGER_LINE.PERIOD_START, at(line.period().start()))
+            .set(LEDGER_LINE.PERIOD_END, at(line.period().end()))
+            .set(LEDGER_LINE.STATUS, line.status().name())
+            .set(LEDGER_LINE.DESCRIPTION, line.description())
+            .set(LEDGER_LINE.IDEMPOTENCY_KEY, line.idempotencyKey())
+            .set(LEDGER_LINE.REQUEST_FINGERPRINT, line.fingerprint())
+            .set(LEDGER_LINE.RELATED_LINE_ID, line.relatedLineId())
+            .set(LEDGER_LINE.CREATED_AT, at(line.createdAt()))
+            .set(
+                LEDGER_LINE.SETTLED_AT,
+                line.status() == LineStatus.PENDING ? null : at(line.createdAt()))
+            .onConflict(LEDGER_LINE.IDEMPOTENCY_KEY)
+            .doNothing()
+            .execute();
+    if (rows == 0) {
+      return false;
+    }
+    if (!line.reference().tags().isEmpty()) {
+      var insert = tx.insertInto(LINE_TAG, LINE_TAG.LINE_ID, LINE_TAG.TAG_KEY, LINE_TAG.TAG_VALUE);
+      for (Map.Entry<String, String> tag : line.reference().tags().entrySet()) {
+        insert = insert.values(line.id(), tag.getKey(), tag.getValue());
+      }
+      insert.execute();
+    }
+    return true;
+  }
+
+  Optional<StoredLine> byKey(DSLContext tx, String idempotencyKey) {
+    return first(
+        tx, tx.selectFrom(LEDGER_LINE).where(LEDGER_LINE.IDEMPOTENCY_KEY.eq(idempotencyKey)));
+  }
+
+  Optional<StoredLine> byId(DSLContext tx, UUID lineId) {
+    return first(tx, tx.selectFrom(LEDGER_LINE).where(LEDGER_LINE.LINE_ID.eq(lineId)));
+  }
+
+  /**
+   * Locks a line for update, waiting for another holder; or, with {@code skipLocked}, returns
+   * nothing when another transaction holds it.
+   */
+  Optional<StoredLine> lock(DSLContext tx, UUID lineId, boolean skipLocked) {
+    var select = tx.selectFrom(LEDGER_LINE).where(LEDGER_LINE.LINE_ID.eq(lineId)).forUpdate();
+    return first(tx, skipLocked ? select.skipLocked() : select);
+  }
+
+  /** The lines that point at a line: a proration charge's credit, a charge's refunds. */
+  List<BillingLine> relatedTo(DSLContext tx, UUID lineId) {
+    return lines(
+        tx,
+        tx.selectFrom(LEDGER_LINE)
+            .where(LEDGER_LINE.RELATED_LINE_ID.eq(lineId))
+            .orderBy(LEDGER_LINE.SEQ)
+            .fetch());
+  }
+
+  /**
+   * Takes the lock that upgrades of an account's reference queue on, until the transaction ends.
+   * Statements after this one see every line a previous holder committed (a {@code SELECT … FOR
+   * UPDATE} of the lines themselves would not: under READ COMMITTED it misses rows inserted by the
+   * transaction it waited for).
+   */
+  void lockReference(DSLContext tx, String accountId, String referenceId) {
+    tx.insertInto(REFERENCE_LOCK)
+        .set(REFERENCE_LOCK.ACCOUNT_ID, accountId)
+        .set(REFERENCE_LOCK.REFERENCE_ID, referenceId)
+        .onConflictDoNothing()
+        .execute();
+    tx.selectFrom(REFERENCE_LOCK)
+        .where(REFERENCE_LOCK.ACCOUNT_ID.eq(accountId))
+        .and(REFERENCE_LOCK.REFERENCE_ID.eq(referenceId))
+        .forUpdate()
+        .fetchOne();
+  }
+
+  /** An account's lines of a reference whose period ends at {@code periodEnd}, oldest first. */
+  List<BillingLine> referencePeriod(
+      DSLContext tx, String accountId, String referenceId, Instant periodEnd) {
+    return lines(
+        tx,
+        tx.selectFrom(LEDGER_LINE)
+            .where(LEDGER_LINE.ACCOUNT_ID.eq(accountId))
+            .and(LEDGER_LINE.REFERENCE_ID.eq(referenceId))
+            .and(LEDGER_LINE.PERIOD_END.eq(at(periodEnd)))
+            .orderBy(LEDGER_LINE.SEQ)
+            .fetch());
+  }
+
+  /** Records the gateway's answer on a line. */
+  void settle(
+      DSLContext tx,
+      UUID lineId,
+      LineStatus status,
+      String paymentId,
+      String failureReason,
+      Instant at) {
+    tx.update(LEDGER_LINE)
+        .set(LEDGER_LINE.STATUS, status.name())
+        .set(LEDGER_LINE.PAYMENT_ID, paymentId)
+        .set(LEDGER_LINE.FAILURE_REASON, truncate(failureReason))
+        .set(LEDGER_LINE.SETTLED_AT, status.isSettled() ? at(at) : null)
+        .where(LEDGER_LINE.LINE_ID.eq(lineId))
+        .execute();
+  }
+
+  long countOfAccount(DSLContext tx, String accountId) {
+    return tx.fetchCount(LEDGER_LINE, LEDGER_LINE.ACCOUNT_ID.eq(accountId));
+  }
+
+  List<BillingLine> pageOfAccount(DSLContext tx, String accountId, int page, int size) {
+    return lines(
+        tx,
+        tx.selectFrom(LEDGER_LINE)
+            .where(LEDGER_LINE.ACCOUNT_ID.eq(accountId))
+            .orderBy(LEDGER_LINE.CREATED_AT.desc(), LEDGER_LINE.SEQ.desc())
+            .limit(size)
+            .offset((long) (page - 1) * size)
+            .fetch());
+  }
+
+  List<BillingLine> ofReference(DSLContext tx, String referenceId) {
+    return lines(
+        tx,
+        tx.selectFrom(LEDGER_LINE)
+            .where(LEDGER_LINE.REFERENCE_ID.eq(referenceId))
+            .orderBy(LEDGER_LINE.CREATED_AT, LEDGER_LINE.SEQ)
+            .fetch());
+  }
+
+  /**
+   * The charges, proration charges and refunds still pending that were written by {@code cutoff}.
+   */
+  List<UUID> pendingLeads(DSLContext tx, Instant cutoff, int limit) {
+    return tx.select(LEDGER_LINE.LINE_ID)
+        .from(LEDGER_LINE)
+        .where(LEDGER_LINE.STATUS.eq(LineStatus.PENDING.name()))
+        .and(LEDGER_LINE.LINE_TYPE.in(PAYMENT_LEADS))
+        .and(LEDGER_LINE.CREATED_AT.le(at(cutoff)))
+        .orderBy(LEDGER_LINE.CREATED_AT, LEDGER_LINE.SEQ)
+        .limit(limit)
+        .fetch(LEDGER_LINE.LINE_ID);
+  }
+
+  /** Revenue of the lines settled in {@code [from, to)}, grouped by tag values and currency. */
+  List<RevenueTotal> revenue(DSLContext tx, List<String> tagKeys, Instant from, Instant to) {
+    Table<?> source = LEDGER_LINE;
+    List<Field<String>> values = new ArrayList<>();
+    for (int i = 0; i < tagKeys.size(); i++) {
+      LineTag tag = LINE_TAG.as("tag_" + i);
+      source =
+          source
+              .join(tag)
+              .on(tag.LINE_ID.eq(LEDGER_LINE.LINE_ID).and(tag.TAG_KEY.eq(tagKeys.get(i))));
+      values.add(tag.TAG_VALUE);
+    }
+    Field<BigDecimal> charged =
+        sum(
+            when(
+                    LEDGER_LINE.LINE_TYPE.in(
+                        LineType.CHARGE.name(), LineType.PRORATION_CHARGE.name()),
+                    LEDGER_LINE.AMOUNT)
+                .otherwise(0L));
+    Field<BigDecimal> credited =
+        sum(
+            when(
+                    LEDGER_LINE.LINE_TYPE.eq(LineType.PRORATION_CREDIT.name()),
+                    LEDGER_LINE.AMOUNT.neg())
+                .otherwise(0L));
+    Field<BigDecimal> refunded =
+        sum(
+            when(LEDGER_LINE.LINE_TYPE.eq(LineType.REFUND.name()), LEDGER_LINE.AMOUNT.neg())
+                .otherwise(0L));
+    Field<Integer> lines = count();
+    List<Field<?>> groups = new ArrayList<>(values);
+    groups.add(LEDGER_LINE.CURRENCY);
+    List<Field<?>> selected = new ArrayList<>(groups);
+    selected.addAll(List.of(charged, credited, refunded, lines));
+    List<RevenueTotal> totals = new ArrayList<>();
+    for (Record row :
+        tx.select(selected)
+            .from(source)
+            .where(LEDGER_LINE.STATUS.in(SETTLED))
+            .and(LEDGER_LINE.SETTLED_AT.ge(at(from)))
+            .and(LEDGER_LINE.SETTLED_AT.lt(at(to)))
+            .groupBy(groups)
+            .orderBy(groups)
+            .fetch()) {
+      Map<String, String> tags = new LinkedHashMap<>();
+      for (int i = 0; i < tagKeys.size(); i++) {
+        tags.put(tagKeys.get(i), row.get(values.get(i)));
+      }
+      Currency currency = Currency.getInstance(row.get(LEDGER_LINE.CURRENCY));
+      totals.add(
+          new RevenueTotal(
+              tags,
+              new Money(row.get(charged).longValueExact(), currency),
+              new Money(row.get(credited).longValueExact(), currency),
+              new Money(row.get(refunded).longValueExact(), currency),
+              row.get(lines)));
+    }
+    return totals;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static Optional<StoredLine> first(DSLContext tx, ResultQuery<LedgerLineRecord> select) {
+    LedgerLineRecord record = select.fetchOne();
+    if (record == null) {
+      return Optional.empty();
+    }
+    BillingLine line = toLines(List.of(record), tagsOf(tx, List.of(record.getLineId()))).get(0);
+    return Optional.of(new StoredLine(line, record.getRequestFingerprint()));
+  }
+
+  private static List<BillingLine> lines(DSLContext tx, List<LedgerLineRecord> records) {
+    if (records.isEmpty()) {
+      return List.of();
+    }
+    return toLines(records, tagsOf(tx, records.stream().map(LedgerLineRecord::getLineId).toList()));
+  }
+
+  private static Map<UUID, Map<String, String>> tagsOf(DSLContext tx, Collection<UUID> lineIds) {
+    Map<UUID, Map<String, String>> tags = new HashMap<>();
+    tx.selectFrom(LINE_TAG)
+        .where(LINE_TAG.LINE_ID.in(lineIds))
+        .fetch()
+        .forEach(
+            tag ->
+                tags.computeIfAbsent(tag.getLineId(), id -> new TreeMap<>())
+                    .put(tag.getTagKey(), tag.getTagValue()));
+    return tags;
+  }
+
+  private static List<BillingLine> toLines(
+      List<LedgerLineRecord> records, Map<UUID, Map<String, String>> tags) {
+    List<BillingLine> lines = new ArrayList<>(records.size());
+    for (LedgerLineRecord r : records) {
+      lines.add(
+          new BillingLine(
+              r.getLineId(),
+              r.getAccountId(),
+              LineType.valueOf(r.getLineType()),
+              new Money(r.getAmount(), Currency.getInstance(r.getCurrency())),
+              new BillingReference(r.getReferenceId(), tags.getOrDefault(r.getLineId(), Map.of())),
+              new BillingPeriod(r.getPeriodStart().toInstant(), r.getPeriodEnd().toInstant()),
+              LineStatus.valueOf(r.getStatus()),
+              r.getPaymentId(),
+              r.getFailureReason(),
+              r.getIdempotencyKey(),
+              r.getRelatedLineId(),
+              r.getDescription(),
+              r.getCreatedAt().toInstant(),
+              r.getSettledAt() == null ? null : r.getSettledAt().toInstant()));
+    }
+    return lines;
+  }
+
+  private static String truncate(String text) {
+    if (text == null || text.length() <= BillingKeys.MAX_TEXT_LENGTH) {
+      return text;
+    }
+    return text.substring(0, BillingKeys.MAX_TEXT_LENGTH);
+  }
+
+  private static OffsetDateTime at(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /** The SHA-256 of a request's parts: what an idempotency key is bound to. */
+  static String fingerprint(Object... parts) {
+    StringBuilder canonical = new StringBuilder();
+    for (Object part : parts) {
+      canonical.append(part).append('\u001f');
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}
