@@ -4,7 +4,6 @@
 -- Flyway runs this with minispod_billing as its schema; names are qualified so jOOQ's code
 -- generator (which reads this file) places the tables in the same schema.
 
-CREATE SCHEMA IF NOT EXISTS minispod_billing;
 
 CREATE TABLE minispod_billing.ledger_line (
     line_id             uuid                     NOT NULL,

@@ -21,6 +21,9 @@ public final class Benchmarks {
 
   static {
     BENCHMARKS.put("quota", QuotaBenchmark::main);
+    BENCHMARKS.put("catalog", CatalogBenchmark::main);
+    BENCHMARKS.put("k8s", K8sProvisionerBenchmark::main);
+    BENCHMARKS.put("subscriptions", SubscriptionBenchmark::main);
   }
 
   private Benchmarks() {}

@@ -1,0 +1,61 @@
+package io.minispod.catalog;
+
+import io.minispod.ErrorCode;
+import io.minispod.MinisPodException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The user already has a live subscription to the service: it carries that subscription, its plan
+ * and the plans the user may upgrade to instead.
+ */
+public final class DuplicateSubscriptionException extends MinisPodException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient Subscription existing;
+  private final transient List<Plan> upgradeOptions;
+
+  DuplicateSubscriptionException(Subscription existing, List<Plan> upgradeOptions) {
+    super(
+        ErrorCode.DUPLICATE_SUBSCRIPTION,
+        "User %s already subscribes to %s (subscription %s on plan %s)"
+            .formatted(
+                existing.userId(), existing.serviceSlug(), existing.id(), existing.plan().slug()),
+        Map.of(
+            "existingSubscriptionId", existing.id().toString(),
+            "currentPlan", planDetails(existing.plan()),
+            "upgradeOptions",
+                upgradeOptions.stream().map(DuplicateSubscriptionException::planDetails).toList()));
+    this.existing = existing;
+    this.upgradeOptions = List.copyOf(upgradeOptions);
+  }
+
+  private static Map<String, Object> planDetails(Plan plan) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("id", plan.id().toString());
+    details.put("slug", plan.slug());
+    details.put("name", plan.name());
+    details.put("tier", plan.tier());
+    return details;
+  }
+
+  /**
+   * The live subscription the user already has.
+   *
+   * @return the subscription
+   */
+  public Subscription existing() {
+    return existing;
+  }
+
+  /**
+   * The plans the user may upgrade that subscription to.
+   *
+   * @return the plans, lowest tier first
+   */
+  public List<Plan> upgradeOptions() {
+    return upgradeOptions;
+  }
+}

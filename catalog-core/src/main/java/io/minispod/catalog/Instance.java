@@ -1,0 +1,40 @@
+package io.minispod.catalog;
+
+import io.minispod.catalog.provisioning.ResourceUsage;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An instance with its limits, usage, health and environment, as its owner sees it.
+ *
+ * @param id the instance's id
+ * @param subscriptionId its subscription
+ * @param serviceSlug the service it runs
+ * @param planSlug the plan it is sized by
+ * @param status where it is in its life
+ * @param url where it is reachable, or {@code null}
+ * @param resources the plan's limits it runs with
+ * @param usage its latest measured usage, or {@code null} when none was measured
+ * @param lastHealthCheck its latest health check, or {@code null} before the first
+ * @param env the environment variables its owner set
+ * @param createdAt when it was created
+ */
+public record Instance(
+    UUID id,
+    UUID subscriptionId,
+    String serviceSlug,
+    String planSlug,
+    InstanceStatus status,
+    String url,
+    Resources resources,
+    ResourceUsage usage,
+    HealthCheck lastHealthCheck,
+    Map<String, String> env,
+    Instant createdAt) {
+
+  /** Copies the environment. */
+  public Instance {
+    env = Map.copyOf(env);
+  }
+}

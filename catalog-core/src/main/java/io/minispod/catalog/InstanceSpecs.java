@@ -1,0 +1,260 @@
+package io.minispod.catalog;
+
+import static io.minispod.catalog.internal.db.Tables.PLAN;
+
+import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
+import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.provisioning.ContainerSpec;
+import io.minispod.catalog.provisioning.InstanceSpec;
+import io.minispod.catalog.provisioning.ProbeSpec;
+import io.minispod.catalog.provisioning.ProvisioningException;
+import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.quota.QuotaItem;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jooq.DSLContext;
+
+/**
+ * Turns the catalog's data into what the other modules take: a subscription's {@link InstanceSpec}
+ * for the provisioner, and the {@link QuotaItem}s a plan holds in quota-core.
+ *
+ * <p>Template placeholders become the provisioner's: {@code ${host}} and {@code ${url}} become
+ * {@code {{host}}} and {@code {{url}}}, {@code ${companion:NAME}} becomes {@code
+ * {{companion:NAME}}}, {@code ${protocol}} becomes {@code https} (instances are served over TLS),
+ * and a variable whose whole value is {@code ${secret:NAME}} is read from generated secret NAME.
+ * HTTP probes carry over; TCP and exec probes become the provisioner's default TCP check of the
+ * port.
+ *
+ * <p>Its reads take a connection of their own: never call it inside a transaction, where it would
+ * hold two connections at once and could starve the pool under load.
+ */
+final class InstanceSpecs {
+
+  /** The instances a user may run at once unless the builder says otherwise. */
+  static final String USER_POOL_FORMAT = "user:%s:instances";
+
+  static final String CLUSTER_CPU = "cluster:cpu-millicores";
+  static final String CLUSTER_MEMORY = "cluster:memory-mib";
+  static final String CLUSTER_STORAGE = "cluster:storage-gib";
+
+  private static final Pattern WHOLE_SECRET = Pattern.compile("\\$\\{secret:([a-z0-9-]+)}");
+  private static final Pattern COMPANION = Pattern.compile("\\$\\{companion:([a-z0-9-]+)}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] LABEL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+  private final DSLContext dsl;
+  private final CatalogStore store;
+  private final SubscriptionStore subscriptions;
+
+  InstanceSpecs(DSLContext dsl, CatalogStore store, SubscriptionStore subscriptions) {
+    this.dsl = dsl;
+    this.store = store;
+    this.subscriptions = subscriptions;
+  }
+
+  Plan plan(UUID planId) {
+    return dsl.selectFrom(PLAN)
+        .where(PLAN.PLAN_ID.eq(planId))
+        .fetchOptional(CatalogStore::plan)
+        .orElseThrow();
+  }
+
+  ServiceStructure service(UUID serviceId) {
+    return store.service(dsl, serviceId).orElseThrow();
+  }
+
+  java.util.Optional<ServiceStructure> activeService(String slug) {
+    return store.service(dsl, slug).filter(s -> s.definition().status() == ServiceStatus.ACTIVE);
+  }
+
+  String serviceSlug(Plan plan) {
+    return service(plan.serviceId()).definition().slug();
+  }
+
+  /**
+   * A fresh, unguessable DNS label for an instance: the service's slug and eight random characters.
+   */
+  String newSubdomain(Plan plan) {
+    String slug = serviceSlug(plan);
+    StringBuilder label =
+        new StringBuilder(slug.substring(0, Math.min(slug.length(), 50))).append('-');
+    for (int i = 0; i < 8; i++) {
+      label.append(LABEL_ALPHABET[RANDOM.nextInt(LABEL_ALPHABET.length)]);
+    }
+    return label.toString();
+  }
+
+  /**
+   * What a subscription to a plan holds: a slot of the plan, one of the user's instances, and
+   * cluster resources.
+   */
+  List<QuotaItem> quotaItems(String userId, Plan plan) {
+    ResourceLimits total = totalResources(service(plan.serviceId()).definition().template(), plan);
+    List<QuotaItem> items = new ArrayList<>();
+    items.add(QuotaItem.of(Plan.poolKey(plan.id()), 1));
+    items.add(QuotaItem.of(userPool(userId), 1));
+    items.add(QuotaItem.of(CLUSTER_CPU, total.cpuMillicores()));
+    items.add(QuotaItem.of(CLUSTER_MEMORY, total.memoryMiB()));
+    if (total.storageGiB() > 0) {
+      items.add(QuotaItem.of(CLUSTER_STORAGE, total.storageGiB()));
+    }
+    return items;
+  }
+
+  static String userPool(String userId) {
+    return USER_POOL_FORMAT.formatted(userId);
+  }
+
+  /**
+   * The specification of a subscription's instance on a plan, with its owner's stored environment.
+   */
+  InstanceSpec spec(SubscriptionRecord subscription, InstanceRecord instance, Plan plan) {
+    return spec(subscription, instance, plan, subscriptions.env(dsl, instance.getInstanceId()));
+  }
+
+  /**
+   * The specification of a subscription's instance on a plan, with the given owner's environment.
+   */
+  InstanceSpec spec(
+      SubscriptionRecord subscription,
+      InstanceRecord instance,
+      Plan plan,
+      Map<String, String> userEnv) {
+    ServiceDefinition service = service(subscription.getServiceId()).definition();
+    AppTemplate template = service.template();
+    UUID instanceId = instance.getInstanceId();
+    Map<String, String> env = new HashMap<>(template.env());
+    env.putAll(userEnv);
+    ContainerSpec app =
+        container(
+            instanceId,
+            "app",
+            template.image(),
+            template.port(),
+            env,
+            template.volumePath(),
+            template.readiness(),
+            template.liveness(),
+            template.runAs(),
+            limits(plan.resources()));
+    List<ContainerSpec> companions =
+        template.companions().stream()
+            .map(
+                c ->
+                    container(
+                        instanceId,
+                        c.name(),
+                        c.image(),
+                        c.port(),
+                        c.env(),
+                        c.volumePath(),
+                        c.readiness(),
+                        c.liveness(),
+                        c.runAs(),
+                        limits(c.resources())))
+            .toList();
+    return new InstanceSpec(
+        instanceId,
+        subscription.getUserId(),
+        instance.getSubdomain(),
+        service.slug(),
+        plan.slug(),
+        app,
+        companions,
+        template.secrets().stream().map(GeneratedSecret::name).collect(Collectors.toSet()));
+  }
+
+  private static ContainerSpec container(
+      UUID instanceId,
+      String name,
+      String image,
+      int port,
+      Map<String, String> templateEnv,
+      String volumePath,
+      Probe readiness,
+      Probe liveness,
+      RunAs runAs,
+      ResourceLimits resources) {
+    Map<String, String> env = new HashMap<>();
+    Map<String, String> secretEnv = new HashMap<>();
+    templateEnv.forEach(
+        (key, value) -> {
+          Matcher secret = WHOLE_SECRET.matcher(value);
+          if (secret.matches()) {
+            secretEnv.put(key, secret.group(1));
+          } else if (value.contains("${secret:")) {
+            throw new ProvisioningException(
+                instanceId,
+                "environment variable "
+                    + key
+                    + " embeds a secret; a secret must be its whole value",
+                false,
+                null);
+          } else {
+            env.put(key, translate(value));
+          }
+        });
+    return new ContainerSpec(
+        name,
+        image,
+        port,
+        env,
+        secretEnv,
+        volumePath,
+        probe(readiness),
+        probe(liveness),
+        runAs.user(),
+        runAs.group(),
+        resources);
+  }
+
+  private static String translate(String value) {
+    String translated =
+        value
+            .replace("${host}", "{{host}}")
+            .replace("${url}", "{{url}}")
+            .replace("${protocol}", "https");
+    return COMPANION.matcher(translated).replaceAll("{{companion:$1}}");
+  }
+
+  private static ProbeSpec probe(Probe probe) {
+    if (probe == null || probe.kind() != Probe.Kind.HTTP) {
+      return null;
+    }
+    return new ProbeSpec(
+        probe.path(),
+        Duration.ofSeconds(probe.initialDelaySeconds()),
+        Duration.ofSeconds(probe.periodSeconds()),
+        probe.failureThreshold());
+  }
+
+  static ResourceLimits limits(Resources resources) {
+    return new ResourceLimits(
+        resources.cpuMillicores(), resources.memoryMiB(), resources.storageGiB());
+  }
+
+  /**
+   * The plan's resources plus those of the template's companions: what an instance takes from the
+   * cluster.
+   */
+  static ResourceLimits totalResources(AppTemplate template, Plan plan) {
+    ResourceLimits total = limits(plan.resources());
+    for (Companion companion : template.companions()) {
+      total = total.plus(limits(companion.resources()));
+    }
+    return total;
+  }
+
+  static Set<String> clusterPools() {
+    return Set.of(CLUSTER_CPU, CLUSTER_MEMORY, CLUSTER_STORAGE);
+  }
+}

@@ -1,0 +1,17 @@
+package io.minispod.catalog;
+
+/** Where an instance is in its life. */
+public enum InstanceStatus {
+  /** Being created (or resized) by the provisioner. */
+  PROVISIONING,
+  /** Up and passing its health checks. */
+  RUNNING,
+  /** Up but failing its health checks. */
+  DEGRADED,
+  /** Could not be provisioned; its resources were removed. */
+  FAILED,
+  /** Being removed after a cancellation. */
+  DEPROVISIONING,
+  /** Removed. */
+  DELETED
+}

@@ -1,0 +1,36 @@
+package io.minispod.catalog;
+
+import io.minispod.ErrorCode;
+import io.minispod.MinisPodException;
+import java.util.Map;
+
+/**
+ * The plan does not exist for the service, is inactive, or the change is not an upgrade; {@code
+ * details.reason} says which ({@code UNKNOWN_PLAN} or an {@link UpgradeDecision} reason).
+ */
+public final class InvalidPlanException extends MinisPodException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The reason given when no plan of the service has the slug. */
+  public static final String UNKNOWN_PLAN = "UNKNOWN_PLAN";
+
+  private final String reason;
+
+  InvalidPlanException(String serviceSlug, String planSlug, String reason) {
+    super(
+        ErrorCode.INVALID_PLAN,
+        "Plan %s of service %s cannot be chosen: %s".formatted(planSlug, serviceSlug, reason),
+        Map.of("serviceSlug", serviceSlug, "planSlug", planSlug, "reason", reason));
+    this.reason = reason;
+  }
+
+  /**
+   * Why the plan cannot be chosen.
+   *
+   * @return {@link #UNKNOWN_PLAN} or an {@link UpgradeDecision} reason
+   */
+  public String reason() {
+    return reason;
+  }
+}

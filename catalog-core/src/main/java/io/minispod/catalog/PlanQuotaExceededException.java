@@ -1,0 +1,27 @@
+package io.minispod.catalog;
+
+import io.minispod.ErrorCode;
+import io.minispod.MinisPodException;
+import java.util.Map;
+
+/** The plan has no capacity left. Nothing was held or charged. */
+public final class PlanQuotaExceededException extends MinisPodException {
+
+  private static final long serialVersionUID = 1L;
+
+  PlanQuotaExceededException(Plan plan, long available, long total) {
+    super(
+        ErrorCode.QUOTA_EXCEEDED,
+        "No available quota for plan %s (%d of %d available)"
+            .formatted(plan.name(), available, total),
+        Map.of(
+            "planName",
+            plan.name(),
+            "planSlug",
+            plan.slug(),
+            "availableQuota",
+            available,
+            "totalQuota",
+            total));
+  }
+}

@@ -1,0 +1,22 @@
+package io.minispod.catalog;
+
+import io.minispod.ErrorCode;
+import io.minispod.MinisPodException;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Another operation is in progress on the subscription, its state forbids the change, or an
+ * idempotency key was reused for a different request. Nothing was changed.
+ */
+public final class SubscriptionConflictException extends MinisPodException {
+
+  private static final long serialVersionUID = 1L;
+
+  SubscriptionConflictException(UUID subscriptionId, String problem) {
+    super(
+        ErrorCode.CONFLICT,
+        "Subscription %s: %s".formatted(subscriptionId, problem),
+        Map.of("subscriptionId", subscriptionId.toString(), "problem", problem));
+  }
+}

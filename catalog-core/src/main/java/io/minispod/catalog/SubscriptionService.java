@@ -1,0 +1,69 @@
+package io.minispod.catalog;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Subscribing to plans: a user subscribes once per service, pays, and gets a running instance;
+ * nothing is ever held, charged or provisioned twice, and a failure gives everything back.
+ *
+ * <p>Ids that belong to another user are reported as not found, never as forbidden, so callers
+ * learn nothing about other users' subscriptions.
+ */
+public interface SubscriptionService {
+
+  /**
+   * Subscribes a user to a plan: checks for a live subscription to the service, takes the plan's
+   * quota, the user's instance slot and the cluster's resources (all or nothing), charges the first
+   * period, and provisions the instance.
+   *
+   * @param userId who subscribes
+   * @param serviceSlug the service
+   * @param planSlug the plan of that service
+   * @param idempotencyKey unique per intended subscription; a retry with the same key returns the
+   *     first result (or its error) and creates, holds and charges nothing more
+   * @return the subscription, {@link SubscriptionStatus#ACTIVE} with its instance running, or with
+   *     its instance still {@link InstanceStatus#PROVISIONING} when the provisioner asked to retry
+   * @throws io.minispod.ValidationException for blank or over-long arguments
+   * @throws CatalogNotFoundException if no active service has that slug
+   * @throws InvalidPlanException if the service has no such plan or it is inactive
+   * @throws DuplicateSubscriptionException if the user already has a live subscription to it
+   * @throws PlanQuotaExceededException if the plan is full
+   * @throws InsufficientResourcesException if the user's or the cluster's limits would be exceeded
+   * @throws io.minispod.billing.PaymentFailedException (or a {@code PAYMENT_FAILED} error on a
+   *     retry) if the payment was declined; nothing is kept
+   * @throws io.minispod.MinisPodException with {@code PROVISIONING_FAILED} if the instance could
+   *     not be provisioned; the payment was refunded and the quota released
+   */
+  Subscription subscribe(String userId, String serviceSlug, String planSlug, String idempotencyKey);
+
+  /**
+   * The user's subscriptions, newest first, failed and cancelled ones included.
+   *
+   * @param userId whose
+   * @return the subscriptions
+   */
+  List<Subscription> subscriptions(String userId);
+
+  /**
+   * One of the user's subscriptions.
+   *
+   * @param userId whose
+   * @param subscriptionId which
+   * @return the subscription with its plan, instance and billing period
+   * @throws CatalogNotFoundException if the user has no such subscription
+   */
+  Subscription subscription(String userId, UUID subscriptionId);
+
+  /**
+   * Cancels a subscription: deprovisions its instance and releases its quota. What is refunded is
+   * up to the {@link CancellationPolicy} (nothing by default). Cancelling twice is harmless.
+   *
+   * @param userId whose
+   * @param subscriptionId which
+   * @return the subscription, {@link SubscriptionStatus#CANCELLED} once the instance is gone
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws SubscriptionConflictException if it is not active or another operation is in progress
+   */
+  Subscription cancel(String userId, UUID subscriptionId);
+}

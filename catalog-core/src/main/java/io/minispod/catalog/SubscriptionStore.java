@@ -1,0 +1,435 @@
+package io.minispod.catalog;
+
+import static io.minispod.catalog.internal.db.Tables.INSTANCE;
+import static io.minispod.catalog.internal.db.Tables.INSTANCE_ENV;
+import static io.minispod.catalog.internal.db.Tables.INSTANCE_TRANSITION;
+import static io.minispod.catalog.internal.db.Tables.PLAN;
+import static io.minispod.catalog.internal.db.Tables.SERVICE;
+import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
+
+import io.minispod.billing.BillingPeriod;
+import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
+import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.provisioning.ResourceUsage;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads and writes subscriptions and instances; every method works in the caller's transaction. */
+final class SubscriptionStore {
+
+  private static final Logger log = LoggerFactory.getLogger(SubscriptionStore.class);
+
+  private static final List<String> LIVE =
+      List.of(SubscriptionStatus.PENDING.name(), SubscriptionStatus.ACTIVE.name());
+
+  // ---------------------------------------------------------------- subscriptions
+
+  void insertSubscription(
+      DSLContext tx,
+      UUID id,
+      String userId,
+      Plan plan,
+      BillingPeriod period,
+      String idempotencyKey,
+      Instant now) {
+    tx.insertInto(SUBSCRIPTION)
+        .set(SUBSCRIPTION.SUBSCRIPTION_ID, id)
+        .set(SUBSCRIPTION.USER_ID, userId)
+        .set(SUBSCRIPTION.SERVICE_ID, plan.serviceId())
+        .set(SUBSCRIPTION.PLAN_ID, plan.id())
+        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.PENDING.name())
+        .set(SUBSCRIPTION.PERIOD_START, at(period.start()))
+        .set(SUBSCRIPTION.PERIOD_END, at(period.end()))
+        .set(SUBSCRIPTION.AMOUNT_PAID, 0L)
+        .set(SUBSCRIPTION.CURRENCY, plan.price().currency())
+        .set(SUBSCRIPTION.IDEMPOTENCY_KEY, idempotencyKey)
+        .set(SUBSCRIPTION.VERSION, 0)
+        .set(SUBSCRIPTION.CREATED_AT, at(now))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .execute();
+    log.info("Subscription {} of {} to plan {} requested", id, userId, plan.id());
+  }
+
+  void attachAllocation(DSLContext tx, UUID subscriptionId, UUID allocationId) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.ALLOCATION_ID, allocationId)
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(subscriptionId))
+        .execute();
+  }
+
+  Optional<SubscriptionRecord> subscription(DSLContext tx, UUID id) {
+    return tx.selectFrom(SUBSCRIPTION).where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id)).fetchOptional();
+  }
+
+  Optional<SubscriptionRecord> lockSubscription(DSLContext tx, UUID id) {
+    return tx.selectFrom(SUBSCRIPTION)
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .forUpdate()
+        .fetchOptional();
+  }
+
+  Optional<SubscriptionRecord> byIdempotencyKey(DSLContext tx, String userId, String key) {
+    return tx.selectFrom(SUBSCRIPTION)
+        .where(SUBSCRIPTION.USER_ID.eq(userId))
+        .and(SUBSCRIPTION.IDEMPOTENCY_KEY.eq(key))
+        .fetchOptional();
+  }
+
+  Optional<SubscriptionRecord> liveSubscription(DSLContext tx, String userId, UUID serviceId) {
+    return tx.selectFrom(SUBSCRIPTION)
+        .where(SUBSCRIPTION.USER_ID.eq(userId))
+        .and(SUBSCRIPTION.SERVICE_ID.eq(serviceId))
+        .and(SUBSCRIPTION.STATUS.in(LIVE))
+        .fetchOptional();
+  }
+
+  List<SubscriptionRecord> subscriptionsOf(DSLContext tx, String userId) {
+    return tx.selectFrom(SUBSCRIPTION)
+        .where(SUBSCRIPTION.USER_ID.eq(userId))
+        .orderBy(SUBSCRIPTION.CREATED_AT.desc(), SUBSCRIPTION.SUBSCRIPTION_ID)
+        .fetch();
+  }
+
+  void activate(DSLContext tx, UUID id, long amountPaid, Instant now) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE.name())
+        .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
+        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .execute();
+    log.info("Subscription {} moved to ACTIVE", id);
+  }
+
+  void changePlan(DSLContext tx, UUID id, UUID planId, long amountPaid, Instant now) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.PLAN_ID, planId)
+        .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
+        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .execute();
+    log.info("Subscription {} moved to plan {}", id, planId);
+  }
+
+  void end(
+      DSLContext tx,
+      UUID id,
+      SubscriptionStatus status,
+      String failureCode,
+      String failureReason,
+      Instant now) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.STATUS, status.name())
+        .set(SUBSCRIPTION.FAILURE_CODE, failureCode)
+        .set(SUBSCRIPTION.FAILURE_REASON, truncate(failureReason, 500))
+        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .execute();
+    log.info("Subscription {} moved to {} {}", id, status, failureCode == null ? "" : failureCode);
+  }
+
+  // ---------------------------------------------------------------- instances
+
+  void insertInstance(
+      DSLContext tx,
+      UUID id,
+      SubscriptionRecord subscription,
+      String subdomain,
+      Resources resources,
+      Instant now) {
+    tx.insertInto(INSTANCE)
+        .set(INSTANCE.INSTANCE_ID, id)
+        .set(INSTANCE.SUBSCRIPTION_ID, subscription.getSubscriptionId())
+        .set(INSTANCE.USER_ID, subscription.getUserId())
+        .set(INSTANCE.SUBDOMAIN, subdomain)
+        .set(INSTANCE.STATUS, InstanceStatus.PROVISIONING.name())
+        .set(INSTANCE.CPU_MILLICORES, resources.cpuMillicores())
+        .set(INSTANCE.MEMORY_MIB, resources.memoryMiB())
+        .set(INSTANCE.STORAGE_GIB, resources.storageGiB())
+        .set(INSTANCE.HEALTH_STREAK, 0)
+        .set(INSTANCE.CREATED_AT, at(now))
+        .set(INSTANCE.UPDATED_AT, at(now))
+        .execute();
+    recordTransition(tx, id, null, InstanceStatus.PROVISIONING, "subscription paid", now);
+  }
+
+  Optional<InstanceRecord> instanceOf(DSLContext tx, UUID subscriptionId) {
+    return tx.selectFrom(INSTANCE)
+        .where(INSTANCE.SUBSCRIPTION_ID.eq(subscriptionId))
+        .fetchOptional();
+  }
+
+  Optional<InstanceRecord> instance(DSLContext tx, UUID instanceId) {
+    return tx.selectFrom(INSTANCE).where(INSTANCE.INSTANCE_ID.eq(instanceId)).fetchOptional();
+  }
+
+  List<InstanceRecord> instancesOf(DSLContext tx, String userId) {
+    return tx.selectFrom(INSTANCE)
+        .where(INSTANCE.USER_ID.eq(userId))
+        .orderBy(INSTANCE.CREATED_AT.desc(), INSTANCE.INSTANCE_ID)
+        .fetch();
+  }
+
+  /**
+   * Moves an instance to a status, recording the transition; does nothing if it is there already.
+   */
+  void moveInstance(DSLContext tx, UUID instanceId, InstanceStatus to, String reason, Instant now) {
+    InstanceRecord instance =
+        tx.selectFrom(INSTANCE)
+            .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+            .forUpdate()
+            .fetchSingle();
+    InstanceStatus from = InstanceStatus.valueOf(instance.getStatus());
+    if (from == to) {
+      return;
+    }
+    tx.update(INSTANCE)
+        .set(INSTANCE.STATUS, to.name())
+        .set(INSTANCE.UPDATED_AT, at(now))
+        .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+        .execute();
+    recordTransition(tx, instanceId, from, to, reason, now);
+  }
+
+  void provisioned(DSLContext tx, UUID instanceId, String url, String namespace, Instant now) {
+    tx.update(INSTANCE)
+        .set(INSTANCE.URL, url)
+        .set(INSTANCE.NAMESPACE, namespace)
+        .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+        .execute();
+    moveInstance(tx, instanceId, InstanceStatus.RUNNING, "provisioned", now);
+  }
+
+  void resizeInstance(DSLContext tx, UUID instanceId, Resources resources, Instant now) {
+    tx.update(INSTANCE)
+        .set(INSTANCE.CPU_MILLICORES, resources.cpuMillicores())
+        .set(INSTANCE.MEMORY_MIB, resources.memoryMiB())
+        .set(INSTANCE.STORAGE_GIB, resources.storageGiB())
+        .set(INSTANCE.UPDATED_AT, at(now))
+        .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+        .execute();
+  }
+
+  private void recordTransition(
+      DSLContext tx,
+      UUID instanceId,
+      InstanceStatus from,
+      InstanceStatus to,
+      String reason,
+      Instant now) {
+    tx.insertInto(INSTANCE_TRANSITION)
+        .set(INSTANCE_TRANSITION.INSTANCE_ID, instanceId)
+        .set(INSTANCE_TRANSITION.FROM_STATUS, from == null ? null : from.name())
+        .set(INSTANCE_TRANSITION.TO_STATUS, to.name())
+        .set(INSTANCE_TRANSITION.REASON, truncate(reason, 300))
+        .set(INSTANCE_TRANSITION.RECORDED_AT, at(now))
+        .execute();
+    log.info("Instance {} moved from {} to {}: {}", instanceId, from, to, reason);
+  }
+
+  List<InstanceStatus> transitions(DSLContext tx, UUID instanceId) {
+    return tx.select(INSTANCE_TRANSITION.TO_STATUS)
+        .from(INSTANCE_TRANSITION)
+        .where(INSTANCE_TRANSITION.INSTANCE_ID.eq(instanceId))
+        .orderBy(INSTANCE_TRANSITION.TRANSITION_ID)
+        .fetch(r -> InstanceStatus.valueOf(r.value1()));
+  }
+
+  Map<String, String> env(DSLContext tx, UUID instanceId) {
+    Map<String, String> env = new LinkedHashMap<>();
+    tx.selectFrom(INSTANCE_ENV)
+        .where(INSTANCE_ENV.INSTANCE_ID.eq(instanceId))
+        .orderBy(INSTANCE_ENV.NAME)
+        .forEach(r -> env.put(r.getName(), r.getValue()));
+    return env;
+  }
+
+  void putEnv(DSLContext tx, UUID instanceId, Map<String, String> changes, Instant now) {
+    changes.forEach(
+        (name, value) -> {
+          if (value == null) {
+            tx.deleteFrom(INSTANCE_ENV)
+                .where(INSTANCE_ENV.INSTANCE_ID.eq(instanceId))
+                .and(INSTANCE_ENV.NAME.eq(name))
+                .execute();
+          } else {
+            tx.insertInto(INSTANCE_ENV)
+                .set(INSTANCE_ENV.INSTANCE_ID, instanceId)
+                .set(INSTANCE_ENV.NAME, name)
+                .set(INSTANCE_ENV.VALUE, value)
+                .onConflict(INSTANCE_ENV.INSTANCE_ID, INSTANCE_ENV.NAME)
+                .doUpdate()
+                .set(INSTANCE_ENV.VALUE, value)
+                .execute();
+          }
+        });
+    tx.update(INSTANCE)
+        .set(INSTANCE.UPDATED_AT, at(now))
+        .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+        .execute();
+  }
+
+  // ---------------------------------------------------------------- health
+
+  /**
+   * Claims, for this round, the running or degraded instances not checked since {@code
+   * checkedBefore}: each is marked checked now, so the other nodes skip it this round.
+   */
+  List<InstanceRecord> claimForHealthCheck(
+      DSLContext tx, Instant now, Instant checkedBefore, int limit) {
+    List<InstanceRecord> due =
+        tx.selectFrom(INSTANCE)
+            .where(
+                INSTANCE.STATUS.in(InstanceStatus.RUNNING.name(), InstanceStatus.DEGRADED.name()))
+            .and(
+                INSTANCE
+                    .HEALTH_CHECKED_AT
+                    .isNull()
+                    .or(INSTANCE.HEALTH_CHECKED_AT.le(at(checkedBefore))))
+            .orderBy(INSTANCE.HEALTH_CHECKED_AT.asc().nullsFirst())
+            .limit(limit)
+            .forUpdate()
+            .skipLocked()
+            .fetch();
+    if (!due.isEmpty()) {
+      tx.update(INSTANCE)
+          .set(INSTANCE.HEALTH_CHECKED_AT, at(now))
+          .where(INSTANCE.INSTANCE_ID.in(due.stream().map(InstanceRecord::getInstanceId).toList()))
+          .execute();
+    }
+    return due;
+  }
+
+  void recordHealth(
+      DSLContext tx,
+      UUID instanceId,
+      boolean healthy,
+      String detail,
+      int streak,
+      ResourceUsage usage,
+      Instant now) {
+    var update =
+        tx.update(INSTANCE)
+            .set(INSTANCE.HEALTH_CHECKED_AT, at(now))
+            .set(INSTANCE.HEALTH_OK, healthy)
+            .set(INSTANCE.HEALTH_DETAIL, truncate(detail, 300))
+            .set(INSTANCE.HEALTH_STREAK, streak);
+    if (usage != null) {
+      update =
+          update
+              .set(INSTANCE.USAGE_CPU, usage.cpuMillicores())
+              .set(INSTANCE.USAGE_MEMORY, usage.memoryMiB())
+              .set(INSTANCE.USAGE_STORAGE, usage.storageGiB())
+              .set(INSTANCE.USAGE_AT, at(now));
+    }
+    update.where(INSTANCE.INSTANCE_ID.eq(instanceId)).execute();
+  }
+
+  // ---------------------------------------------------------------- views
+
+  /** The service slug and name and the plan of each subscription, in one query. */
+  Map<UUID, Subscription> views(DSLContext tx, List<SubscriptionRecord> subscriptions) {
+    if (subscriptions.isEmpty()) {
+      return Map.of();
+    }
+    List<UUID> ids = subscriptions.stream().map(SubscriptionRecord::getSubscriptionId).toList();
+    Map<UUID, InstanceSummary> instances = new HashMap<>();
+    tx.selectFrom(INSTANCE)
+        .where(INSTANCE.SUBSCRIPTION_ID.in(ids))
+        .forEach(
+            i ->
+                instances.put(
+                    i.getSubscriptionId(),
+                    new InstanceSummary(
+                        i.getInstanceId(), InstanceStatus.valueOf(i.getStatus()), i.getUrl())));
+    Map<UUID, Record> plans = new HashMap<>();
+    tx.select(PLAN.asterisk(), SERVICE.SLUG, SERVICE.NAME)
+        .from(PLAN)
+        .join(SERVICE)
+        .on(SERVICE.SERVICE_ID.eq(PLAN.SERVICE_ID))
+        .where(
+            PLAN.PLAN_ID.in(
+                subscriptions.stream().map(SubscriptionRecord::getPlanId).distinct().toList()))
+        .forEach(r -> plans.put(r.get(PLAN.PLAN_ID), r));
+    Map<UUID, Subscription> views = new LinkedHashMap<>();
+    for (SubscriptionRecord s : subscriptions) {
+      Record plan = plans.get(s.getPlanId());
+      views.put(
+          s.getSubscriptionId(),
+          new Subscription(
+              s.getSubscriptionId(),
+              s.getUserId(),
+              plan.get(SERVICE.SLUG),
+              plan.get(SERVICE.NAME),
+              CatalogStore.plan(plan.into(PLAN)),
+              SubscriptionStatus.valueOf(s.getStatus()),
+              new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant()),
+              s.getAmountPaid(),
+              instances.get(s.getSubscriptionId()),
+              s.getFailureCode() == null ? null : s.getFailureCode() + ": " + s.getFailureReason(),
+              s.getCreatedAt().toInstant()));
+    }
+    return views;
+  }
+
+  Subscription view(DSLContext tx, SubscriptionRecord subscription) {
+    return views(tx, List.of(subscription)).get(subscription.getSubscriptionId());
+  }
+
+  Instance instanceView(DSLContext tx, InstanceRecord i) {
+    Record names =
+        tx.select(SERVICE.SLUG, PLAN.SLUG)
+            .from(SUBSCRIPTION)
+            .join(PLAN)
+            .on(PLAN.PLAN_ID.eq(SUBSCRIPTION.PLAN_ID))
+            .join(SERVICE)
+            .on(SERVICE.SERVICE_ID.eq(SUBSCRIPTION.SERVICE_ID))
+            .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(i.getSubscriptionId()))
+            .fetchSingle();
+    return new Instance(
+        i.getInstanceId(),
+        i.getSubscriptionId(),
+        names.get(SERVICE.SLUG),
+        names.get(PLAN.SLUG),
+        InstanceStatus.valueOf(i.getStatus()),
+        i.getUrl(),
+        new Resources(i.getCpuMillicores(), i.getMemoryMib(), i.getStorageGib()),
+        i.getUsageAt() == null
+            ? null
+            : new ResourceUsage(i.getUsageCpu(), i.getUsageMemory(), i.getUsageStorage()),
+        i.getHealthCheckedAt() == null || i.getHealthOk() == null
+            ? null
+            : new HealthCheck(
+                i.getHealthCheckedAt().toInstant(), i.getHealthOk(), i.getHealthDetail()),
+        env(tx, i.getInstanceId()),
+        i.getCreatedAt().toInstant());
+  }
+
+  List<Instance> instanceViews(DSLContext tx, List<InstanceRecord> instances) {
+    List<Instance> views = new ArrayList<>(instances.size());
+    instances.forEach(i -> views.add(instanceView(tx, i)));
+    return views;
+  }
+
+  static OffsetDateTime at(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
+  }
+}

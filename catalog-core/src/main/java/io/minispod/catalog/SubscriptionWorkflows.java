@@ -1,0 +1,535 @@
+package io.minispod.catalog;
+
+import io.minispod.ErrorCode;
+import io.minispod.MinisPodException;
+import io.minispod.billing.BillingLine;
+import io.minispod.billing.BillingPeriod;
+import io.minispod.billing.BillingReference;
+import io.minispod.billing.BillingService;
+import io.minispod.billing.ChargeRequest;
+import io.minispod.billing.LineStatus;
+import io.minispod.billing.Money;
+import io.minispod.billing.PaymentFailedException;
+import io.minispod.billing.RefundRequest;
+import io.minispod.billing.UpgradeCharge;
+import io.minispod.billing.UpgradeRequest;
+import io.minispod.catalog.WorkflowStore.Kind;
+import io.minispod.catalog.WorkflowStore.Status;
+import io.minispod.catalog.WorkflowStore.Step;
+import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
+import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import io.minispod.catalog.provisioning.InstanceRef;
+import io.minispod.catalog.provisioning.InstanceSpec;
+import io.minispod.catalog.provisioning.ProvisionedInstance;
+import io.minispod.catalog.provisioning.Provisioner;
+import io.minispod.catalog.provisioning.ProvisioningException;
+import io.minispod.quota.QuotaManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the persisted subscribe, upgrade and cancel workflows, one step at a time.
+ *
+ * <p>A step calls the outside world (the payment gateway, the provisioner) and then, in one
+ * transaction fenced by the workflow's lease, records what happened and names the next step. Both
+ * outside calls are idempotent (payments by key, provisioning by design), so a step that is run
+ * again after a crash does its work once. A step that fails for good hands over to {@link
+ * Step#UNDO}, which refunds, deprovisions and releases quota until nothing of the workflow is left;
+ * undoing is retried until it succeeds.
+ */
+final class SubscriptionWorkflows {
+
+  private static final Logger log = LoggerFactory.getLogger(SubscriptionWorkflows.class);
+
+  private final Services services;
+
+  SubscriptionWorkflows(Services services) {
+    this.services = services;
+  }
+
+  /** Everything the steps need, shared with the services that start workflows. */
+  record Services(
+      DSLContext dsl,
+      Catalog catalog,
+      SubscriptionStore subscriptions,
+      WorkflowStore workflows,
+      QuotaManager quota,
+      BillingService billing,
+      Provisioner provisioner,
+      InstanceSpecs specs,
+      Clock clock,
+      String nodeId,
+      Duration lease,
+      Backoff backoff,
+      CancellationPolicy cancellation,
+      StepObserver observer) {
+
+    Instant now() {
+      return clock.instant();
+    }
+  }
+
+  /**
+   * Observes the workflow from inside: tests use it to stop a node between two steps (a simulated
+   * crash) and prove that another node finishes the work.
+   */
+  interface StepObserver {
+    StepObserver NONE = new StepObserver() {};
+
+    /** Called after a step's outside calls, right before its transaction. */
+    default void beforeCommit(Kind kind, Step step) {}
+
+    /**
+     * Called after a step's transaction committed ({@code step} is {@code null} after the workflow
+     * was started).
+     */
+    default void committed(Kind kind, Step step) {}
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /**
+   * Runs a workflow this node holds the lease of, step after step, until it ends, waits for a retry
+   * or the lease is lost.
+   */
+  void run(UUID workflowId) {
+    while (true) {
+      Optional<WorkflowRecord> workflow =
+          services.dsl().transactionResult(cfg -> services.workflows().find(cfg.dsl(), workflowId));
+      if (workflow.isEmpty() || !ownedByUs(workflow.get())) {
+        return;
+      }
+      if (!runStep(workflow.get())) {
+        return;
+      }
+    }
+  }
+
+  /** Claims and runs the due workflows of every node, such as those a crashed node left. */
+  int runDue(int limit) {
+    List<UUID> claimed =
+        services
+            .dsl()
+            .transactionResult(
+                cfg ->
+                    services
+                        .workflows()
+                        .claimDue(
+                            cfg.dsl(), services.nodeId(), services.now(), services.lease(), limit));
+    for (UUID id : claimed) {
+      try {
+        run(id);
+      } catch (RuntimeException e) {
+        log.warn("Workflow {} stopped on an unexpected error; it will be retried", id, e);
+      }
+    }
+    return claimed.size();
+  }
+
+  private boolean ownedByUs(WorkflowRecord w) {
+    return Status.RUNNING.name().equals(w.getStatus())
+        && services.nodeId().equals(w.getLeaseOwner())
+        && w.getLeaseExpiresAt() != null
+        && w.getLeaseExpiresAt().toInstant().isAfter(services.now());
+  }
+
+  /** Runs the workflow's current step; returns whether another step follows right away. */
+  private boolean runStep(WorkflowRecord w) {
+    Kind kind = Kind.valueOf(w.getKind());
+    Step step = Step.valueOf(w.getStep());
+    try {
+      return switch (step) {
+        case CHARGE -> kind == Kind.SUBSCRIBE ? chargeFirstPeriod(w) : chargeUpgrade(w);
+        case PROVISION -> provision(w);
+        case RESIZE -> resize(w);
+        case DEPROVISION -> deprovision(w);
+        case UNDO -> undo(w);
+      };
+    } catch (PaymentFailedException e) {
+      return failed(w, e.declined(), ErrorCode.PAYMENT_FAILED, e.getMessage());
+    } catch (ProvisioningException e) {
+      return failed(w, !e.retryable(), ErrorCode.PROVISIONING_FAILED, e.getMessage());
+    } catch (MinisPodException e) {
+      return failed(w, e.code() != ErrorCode.INTERNAL_ERROR, e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("Workflow {} step {} failed unexpectedly", w.getWorkflowId(), step, e);
+      return failed(w, false, ErrorCode.INTERNAL_ERROR, "unexpected failure in step " + step);
+    }
+  }
+
+  /**
+   * A step failed: try it again later while that may help, otherwise compensate (a failing
+   * compensation or cancellation is always tried again).
+   */
+  private boolean failed(WorkflowRecord w, boolean permanent, ErrorCode code, String message) {
+    Step step = Step.valueOf(w.getStep());
+    int attempts = w.getAttempts() + 1;
+    boolean mustFinish = step == Step.UNDO || Kind.valueOf(w.getKind()) == Kind.CANCEL;
+    if (mustFinish || (!permanent && services.backoff().mayRetry(attempts))) {
+      Instant next = services.backoff().next(services.now(), attempts);
+      log.warn(
+          "Workflow {} step {} attempt {} failed ({}); retrying at {}",
+          w.getWorkflowId(),
+          step,
+          attempts,
+          message,
+          next);
+      commit(
+          w,
+          tx ->
+              services
+                  .workflows()
+                  .retryLater(tx, w.getWorkflowId(), attempts, next, message, services.now()));
+      return false;
+    }
+    log.warn("Workflow {} step {} failed for good ({}); undoing", w.getWorkflowId(), step, message);
+    return commit(
+        w,
+        tx ->
+            services
+                .workflows()
+                .undo(
+                    tx, w.getWorkflowId(), code.name(), message, services.now(), services.lease()));
+  }
+
+  /**
+   * Applies a step's outcome in one transaction fenced by the lease, then tells the observer.
+   * Returns whether the lease was still ours (and so whether the change was made).
+   */
+  private boolean commit(WorkflowRecord w, Consumer<DSLContext> change) {
+    Kind kind = Kind.valueOf(w.getKind());
+    services.observer().beforeCommit(kind, Step.valueOf(w.getStep()));
+    boolean applied =
+        services
+            .dsl()
+            .transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  if (services
+                      .workflows()
+                      .lockOwned(tx, w.getWorkflowId(), services.nodeId(), services.now())
+                      .isEmpty()) {
+                    return false;
+                  }
+                  change.accept(tx);
+                  return true;
+                });
+    if (!applied) {
+      log.warn("Workflow {} lease was lost; another node carries on", w.getWorkflowId());
+      return false;
+    }
+    services.observer().committed(kind, Step.valueOf(w.getStep()));
+    return true;
+  }
+
+  // ---------------------------------------------------------------- subscribe
+
+  private boolean chargeFirstPeriod(WorkflowRecord w) {
+    SubscriptionRecord s = subscription(w);
+    Plan plan = plan(s.getPlanId());
+    BillingPeriod period = period(s);
+    String subdomain = services.specs().newSubdomain(plan);
+    BillingLine line =
+        services
+            .billing()
+            .charge(
+                new ChargeRequest(
+                    s.getUserId(),
+                    reference(s, plan),
+                    Money.of(plan.price().amount(), plan.price().currency()),
+                    period,
+                    "subscription:" + s.getSubscriptionId() + ":charge",
+                    plan.name() + " plan, first period"));
+    return commit(
+        w,
+        tx -> {
+          Instant now = services.now();
+          services
+              .workflows()
+              .recordCharge(tx, w.getWorkflowId(), line.id(), line.amount().minorUnits());
+          services
+              .subscriptions()
+              .activate(tx, s.getSubscriptionId(), line.amount().minorUnits(), now);
+          services
+              .subscriptions()
+              .insertInstance(tx, UUID.randomUUID(), s, subdomain, plan.resources(), now);
+          services
+              .workflows()
+              .advance(tx, w.getWorkflowId(), Step.PROVISION, now, services.lease());
+        });
+  }
+
+  private boolean provision(WorkflowRecord w) {
+    SubscriptionRecord s = subscription(w);
+    InstanceRecord instance = instance(s);
+    InstanceSpec spec = services.specs().spec(s, instance, plan(s.getPlanId()));
+    ProvisionedInstance provisioned = services.provisioner().provision(spec);
+    return commit(
+        w,
+        tx -> {
+          Instant now = services.now();
+          services
+              .subscriptions()
+              .provisioned(
+                  tx, instance.getInstanceId(), provisioned.url(), provisioned.namespace(), now);
+          services.workflows().finish(tx, w.getWorkflowId(), Status.SUCCEEDED, now);
+        });
+  }
+
+  // ---------------------------------------------------------------- upgrade
+
+  private boolean chargeUpgrade(WorkflowRecord w) {
+    SubscriptionRecord s = subscription(w);
+    Plan from = plan(w.getFromPlanId());
+    Plan to = plan(w.getToPlanId());
+    UpgradeCharge charge =
+        services
+            .billing()
+            .chargeUpgrade(
+                new UpgradeRequest(
+                    s.getUserId(),
+                    reference(s, from),
+                    reference(s, to),
+                    period(s),
+                    Money.of(to.price().amount(), to.price().currency()),
+                    w.getCreatedAt().toInstant(),
+                    "upgrade:" + w.getWorkflowId(),
+                    "upgrade from " + from.name() + " to " + to.name()));
+    return commit(
+        w,
+        tx -> {
+          services
+              .workflows()
+              .recordCharge(
+                  tx, w.getWorkflowId(), charge.charge().id(), charge.quote().due().minorUnits());
+          services
+              .workflows()
+              .advance(tx, w.getWorkflowId(), Step.RESIZE, services.now(), services.lease());
+        });
+  }
+
+  private boolean resize(WorkflowRecord w) {
+    SubscriptionRecord s = subscription(w);
+    InstanceRecord instance = instance(s);
+    Plan to = plan(w.getToPlanId());
+    services.provisioner().resize(services.specs().spec(s, instance, to));
+    return commit(
+        w,
+        tx -> {
+          Instant now = services.now();
+          services
+              .subscriptions()
+              .changePlan(
+                  tx, s.getSubscriptionId(), to.id(), s.getAmountPaid() + w.getAmountDue(), now);
+          services
+              .subscriptions()
+              .resizeInstance(tx, instance.getInstanceId(), to.resources(), now);
+          services.workflows().finish(tx, w.getWorkflowId(), Status.SUCCEEDED, now);
+        });
+  }
+
+  // ---------------------------------------------------------------- cancel
+
+  private boolean deprovision(WorkflowRecord w) {
+    SubscriptionRecord s = subscription(w);
+    Optional<InstanceRecord> instance =
+        services
+            .dsl()
+            .transactionResult(
+                cfg -> services.subscriptions().instanceOf(cfg.dsl(), s.getSubscriptionId()));
+    instance.ifPresent(
+        i -> services.provisioner().deprovision(new InstanceRef(i.getInstanceId(), s.getUserId())));
+    refundOnCancel(w, s);
+    if (commit(
+        w,
+        tx -> {
+          Instant now = services.now();
+          services.quota().inTransaction(tx).release(s.getAllocationId());
+          instance.ifPresent(
+              i ->
+                  services
+                      .subscriptions()
+                      .moveInstance(
+                          tx, i.getInstanceId(), InstanceStatus.DELETED, "cancelled", now));
+          services
+              .subscriptions()
+              .end(tx, s.getSubscriptionId(), SubscriptionStatus.CANCELLED, null, null, now);
+          services.workflows().finish(tx, w.getWorkflowId(), Status.SUCCEEDED, now);
+        })) {
+      quotaChanged(s.getPlanId());
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- undo
+
+  private boolean undo(WorkflowRecord w) {
+    SubscriptionRecord s = subscription(w);
+    Kind kind = Kind.valueOf(w.getKind());
+    Optional<InstanceRecord> instance =
+        services
+            .dsl()
+            .transactionResult(
+                cfg -> services.subscriptions().instanceOf(cfg.dsl(), s.getSubscriptionId()));
+    refundCharge(w);
+    if (kind == Kind.SUBSCRIBE) {
+      instance.ifPresent(
+          i ->
+              services
+                  .provisioner()
+                  .deprovision(new InstanceRef(i.getInstanceId(), s.getUserId())));
+    } else if (instance.isPresent() && w.getChargeLineId() != null) {
+      // Paid, so the resize may have begun: put the instance back to the old plan's size.
+      restoreSize(s, instance.get(), plan(w.getFromPlanId()));
+    }
+    Plan from = kind == Kind.UPGRADE ? plan(w.getFromPlanId()) : null;
+    List<io.minispod.quota.QuotaItem> oldItems =
+        from == null ? List.of() : services.specs().quotaItems(s.getUserId(), from);
+    if (commit(
+        w,
+        tx -> {
+          Instant now = services.now();
+          if (kind == Kind.SUBSCRIBE) {
+            services.quota().inTransaction(tx).release(s.getAllocationId());
+            instance.ifPresent(
+                i ->
+                    services
+                        .subscriptions()
+                        .moveInstance(
+                            tx,
+                            i.getInstanceId(),
+                            InstanceStatus.FAILED,
+                            w.getErrorMessage(),
+                            now));
+            services
+                .subscriptions()
+                .end(
+                    tx,
+                    s.getSubscriptionId(),
+                    SubscriptionStatus.FAILED,
+                    w.getErrorCode(),
+                    w.getErrorMessage(),
+                    now);
+          } else {
+            services.quota().inTransaction(tx).swap(s.getAllocationId(), oldItems);
+          }
+          services.workflows().finish(tx, w.getWorkflowId(), Status.FAILED, now);
+        })) {
+      quotaChanged(w.getFromPlanId(), w.getToPlanId(), s.getPlanId());
+    }
+    return false;
+  }
+
+  /** Refunds what the cancellation policy grants, newest payment first. */
+  private void refundOnCancel(WorkflowRecord w, SubscriptionRecord s) {
+    Subscription view =
+        services.dsl().transactionResult(cfg -> services.subscriptions().view(cfg.dsl(), s));
+    long remaining =
+        Math.min(
+            services.cancellation().refundOnCancel(view, w.getCreatedAt().toInstant()),
+            s.getAmountPaid());
+    List<BillingLine> paid =
+        services.billing().referenceLines(s.getSubscriptionId().toString()).stream()
+            .filter(line -> line.status() == LineStatus.PAID && line.amount().isPositive())
+            .sorted(java.util.Comparator.comparing(BillingLine::createdAt).reversed())
+            .toList();
+    for (BillingLine line : paid) {
+      if (remaining <= 0) {
+        return;
+      }
+      long amount = Math.min(remaining, line.amount().minorUnits());
+      services
+          .billing()
+          .refund(
+              new RefundRequest(
+                  line.id(),
+                  Money.of(amount, line.amount().currency()),
+                  "workflow:" + w.getWorkflowId() + ":refund:" + line.id(),
+                  "cancellation"));
+      remaining -= amount;
+    }
+  }
+
+  /** Refunds what the workflow's charge line took, if it took anything. */
+  private void refundCharge(WorkflowRecord w) {
+    if (w.getChargeLineId() == null) {
+      return;
+    }
+    BillingLine line = services.billing().line(w.getChargeLineId());
+    if (line.status() == LineStatus.PAID && line.amount().isPositive()) {
+      services
+          .billing()
+          .refund(
+              new RefundRequest(
+                  line.id(),
+                  null,
+                  "workflow:" + w.getWorkflowId() + ":refund",
+                  w.getErrorMessage()));
+    }
+  }
+
+  /** Puts an instance back to its old plan's size where the platform allows it. */
+  private void restoreSize(SubscriptionRecord s, InstanceRecord instance, Plan from) {
+    try {
+      services.provisioner().resize(services.specs().spec(s, instance, from));
+    } catch (ProvisioningException e) {
+      if (e.retryable()) {
+        throw e;
+      }
+      log.warn(
+          "Instance {} keeps part of its new size after a failed upgrade: {}",
+          instance.getInstanceId(),
+          e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void quotaChanged(UUID... planIds) {
+    services
+        .catalog()
+        .quotaChanged(Arrays.stream(planIds).filter(Objects::nonNull).distinct().toList());
+  }
+
+  private SubscriptionRecord subscription(WorkflowRecord w) {
+    return services
+        .dsl()
+        .transactionResult(
+            cfg -> services.subscriptions().subscription(cfg.dsl(), w.getSubscriptionId()))
+        .orElseThrow();
+  }
+
+  private InstanceRecord instance(SubscriptionRecord s) {
+    return services
+        .dsl()
+        .transactionResult(
+            cfg -> services.subscriptions().instanceOf(cfg.dsl(), s.getSubscriptionId()))
+        .orElseThrow();
+  }
+
+  private Plan plan(UUID planId) {
+    return services.specs().plan(planId);
+  }
+
+  private static BillingPeriod period(SubscriptionRecord s) {
+    return new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant());
+  }
+
+  private BillingReference reference(SubscriptionRecord s, Plan plan) {
+    return BillingReference.of(
+        s.getSubscriptionId().toString(),
+        Map.of("service", services.specs().serviceSlug(plan), "plan", plan.slug()));
+  }
+}

@@ -1,0 +1,241 @@
+package io.minispod.catalog;
+
+import io.minispod.billing.BillingService;
+import io.minispod.catalog.SubscriptionWorkflows.Services;
+import io.minispod.catalog.SubscriptionWorkflows.StepObserver;
+import io.minispod.catalog.provisioning.Provisioner;
+import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.quota.QuotaManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/** Configures {@link Subscriptions}; every setting has a ready default. */
+public final class SubscriptionsBuilder {
+
+  private final Catalog catalog;
+  private final BillingService billing;
+  private final Provisioner provisioner;
+  private Clock clock = Clock.systemUTC();
+  private UpgradePolicy upgradePolicy = new UpgradeOnlyPolicy();
+  private AlertSink alertSink = AlertSink.LOGGING;
+  private CancellationPolicy cancellationPolicy = CancellationPolicy.NO_REFUND;
+  private long instancesPerUser = 10;
+  private ResourceLimits clusterCapacity = new ResourceLimits(64_000, 262_144, 10_000);
+  private Duration workflowLease = Duration.ofMinutes(2);
+  private Duration runnerInterval = Duration.ofSeconds(5);
+  private Backoff backoff = Backoff.DEFAULT;
+  private Duration healthCheckInterval = Duration.ofMinutes(1);
+  private int healthThreshold = 3;
+  private double usageAlertRatio = 0.9;
+  private StepObserver observer = StepObserver.NONE;
+
+  SubscriptionsBuilder(Catalog catalog, BillingService billing, Provisioner provisioner) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.billing = Objects.requireNonNull(billing, "billing");
+    this.provisioner = Objects.requireNonNull(provisioner, "provisioner");
+  }
+
+  /**
+   * The clock for periods, leases, retries and health rounds. Default: the system clock in UTC.
+   *
+   * @param clock the clock
+   * @return this builder
+   */
+  public SubscriptionsBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Which plan changes are allowed. Default: {@link UpgradeOnlyPolicy}.
+   *
+   * @param policy the policy
+   * @return this builder
+   */
+  public SubscriptionsBuilder upgradePolicy(UpgradePolicy policy) {
+    this.upgradePolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Where health alerts go. Default: {@link AlertSink#LOGGING}.
+   *
+   * @param sink the sink
+   * @return this builder
+   */
+  public SubscriptionsBuilder alertSink(AlertSink sink) {
+    this.alertSink = Objects.requireNonNull(sink, "sink");
+    return this;
+  }
+
+  /**
+   * What a cancellation refunds. Default: {@link CancellationPolicy#NO_REFUND}.
+   *
+   * @param policy the policy
+   * @return this builder
+   */
+  public SubscriptionsBuilder cancellationPolicy(CancellationPolicy policy) {
+    this.cancellationPolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * How many live instances one user may have (the quota pool {@code user:<id>:instances}).
+   * Default: 10.
+   *
+   * @param limit at least 1
+   * @return this builder
+   * @throws IllegalArgumentException if below 1
+   */
+  public SubscriptionsBuilder instancesPerUser(long limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("instances per user must be at least 1, was " + limit);
+    }
+    this.instancesPerUser = limit;
+    return this;
+  }
+
+  /**
+   * What the cluster can hold in all: the quota pools {@code cluster:cpu-millicores}, {@code
+   * cluster:memory-mib} and {@code cluster:storage-gib}. Default: 64 cores, 256 GiB of memory,
+   * 10,000 GiB of storage.
+   *
+   * @param capacity the cluster's capacity
+   * @return this builder
+   */
+  public SubscriptionsBuilder clusterCapacity(ResourceLimits capacity) {
+    this.clusterCapacity = Objects.requireNonNull(capacity, "capacity");
+    return this;
+  }
+
+  /**
+   * How long a node may run a workflow step before another node may take the workflow over.
+   * Default: 2 minutes; it must exceed the slowest provisioning.
+   *
+   * @param lease the lease
+   * @return this builder
+   */
+  public SubscriptionsBuilder workflowLease(Duration lease) {
+    this.workflowLease = positive(lease, "workflow lease");
+    return this;
+  }
+
+  /**
+   * How often {@link Subscriptions#start()} looks for due workflows. Default: 5 seconds.
+   *
+   * @param interval the pause between two rounds
+   * @return this builder
+   */
+  public SubscriptionsBuilder workflowRunnerInterval(Duration interval) {
+    this.runnerInterval = positive(interval, "workflow runner interval");
+    return this;
+  }
+
+  /**
+   * How a failed step is retried: the first pause, the longest pause, and the attempts a step gets
+   * before it is compensated. Default: 2 seconds, 5 minutes, 6 attempts.
+   *
+   * @param first the pause after the first failure
+   * @param max the longest pause
+   * @param attempts attempts per step, at least 1
+   * @return this builder
+   */
+  public SubscriptionsBuilder retries(Duration first, Duration max, int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+    }
+    this.backoff =
+        new Backoff(positive(first, "first pause"), positive(max, "longest pause"), attempts);
+    return this;
+  }
+
+  /**
+   * How often each instance is health-checked, and after how many results in a row it changes
+   * between running and degraded. Default: every minute, 3 in a row.
+   *
+   * @param interval the pause between two checks of one instance
+   * @param threshold results in a row, at least 1
+   * @return this builder
+   */
+  public SubscriptionsBuilder healthChecks(Duration interval, int threshold) {
+    if (threshold < 1) {
+      throw new IllegalArgumentException("health threshold must be at least 1, was " + threshold);
+    }
+    this.healthCheckInterval = positive(interval, "health check interval");
+    this.healthThreshold = threshold;
+    return this;
+  }
+
+  /**
+   * The share of a plan's CPU, memory or storage above which the health monitor alerts with an
+   * upgrade suggestion. Default: 0.9.
+   *
+   * @param ratio above 0 and at most 1
+   * @return this builder
+   */
+  public SubscriptionsBuilder usageAlertRatio(double ratio) {
+    if (!(ratio > 0 && ratio <= 1)) {
+      throw new IllegalArgumentException("usage alert ratio must be in (0, 1], was " + ratio);
+    }
+    this.usageAlertRatio = ratio;
+    return this;
+  }
+
+  /** Lets the package's tests stop a node between two steps. */
+  SubscriptionsBuilder observer(StepObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
+    return this;
+  }
+
+  /**
+   * Builds the services and defines the cluster's quota pools (or moves them to the configured
+   * capacity where usage allows).
+   *
+   * @return the subscriptions; call {@link Subscriptions#start()} to run the background work
+   */
+  public Subscriptions build() {
+    QuotaManager quota = catalog.quotaManager();
+    DefaultSubscriptionService.ensurePool(
+        quota, InstanceSpecs.CLUSTER_CPU, clusterCapacity.cpuMillicores());
+    DefaultSubscriptionService.ensurePool(
+        quota, InstanceSpecs.CLUSTER_MEMORY, clusterCapacity.memoryMiB());
+    DefaultSubscriptionService.ensurePool(
+        quota, InstanceSpecs.CLUSTER_STORAGE, clusterCapacity.storageGiB());
+    SubscriptionStore subscriptions = new SubscriptionStore();
+    Services services =
+        new Services(
+            catalog.dsl(),
+            catalog,
+            subscriptions,
+            new WorkflowStore(),
+            quota,
+            billing,
+            provisioner,
+            new InstanceSpecs(catalog.dsl(), catalog.store(), subscriptions),
+            clock,
+            "node-" + UUID.randomUUID(),
+            workflowLease,
+            backoff,
+            cancellationPolicy,
+            observer);
+    return new Subscriptions(
+        services,
+        upgradePolicy,
+        alertSink,
+        instancesPerUser,
+        runnerInterval,
+        healthCheckInterval,
+        healthThreshold,
+        usageAlertRatio);
+  }
+
+  private static Duration positive(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    }
+    return duration;
+  }
+}

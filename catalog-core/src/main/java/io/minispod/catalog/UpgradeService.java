@@ -1,0 +1,44 @@
+package io.minispod.catalog;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Moving a subscription to another plan, as its {@link UpgradePolicy} allows (by default only
+ * upwards), with the prorated difference charged.
+ */
+public interface UpgradeService {
+
+  /**
+   * The plans the subscription may move to, each with today's prorated price and its free quota;
+   * full plans are listed too (with no quota available).
+   *
+   * @param userId whose subscription
+   * @param subscriptionId which
+   * @return the options, lowest tier first
+   * @throws CatalogNotFoundException if the user has no such subscription
+   */
+  List<UpgradeOption> options(String userId, UUID subscriptionId);
+
+  /**
+   * Upgrades a subscription: checks the policy, swaps the old plan's quota for the new one's,
+   * charges the prorated difference (nothing when it is zero) and resizes the instance. Any failure
+   * restores the old plan and its quota and refunds what was charged.
+   *
+   * @param userId whose subscription
+   * @param subscriptionId which
+   * @param targetPlanSlug the plan to move to
+   * @param idempotencyKey unique per intended upgrade; a retry returns the first result
+   * @return the subscription on its new plan
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws InvalidPlanException if the plan is unknown, inactive, or not allowed by the policy
+   * @throws SubscriptionConflictException if another operation on the subscription is in progress
+   *     or it is not active
+   * @throws PlanQuotaExceededException if the new plan is full
+   * @throws InsufficientResourcesException if the cluster cannot hold the bigger instance
+   * @throws io.minispod.MinisPodException with {@code PAYMENT_FAILED} or {@code
+   *     PROVISIONING_FAILED} when the payment or the resize failed; everything was restored
+   */
+  Subscription upgrade(
+      String userId, UUID subscriptionId, String targetPlanSlug, String idempotencyKey);
+}

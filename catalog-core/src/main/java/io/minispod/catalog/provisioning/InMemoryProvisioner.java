@@ -1,0 +1,336 @@
+package io.minispod.catalog.provisioning;
+
+import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Provisioner} that keeps instances in memory: the default of the demo, and what hosts
+ * test against. Thread-safe.
+ *
+ * <p>Besides behaving like a platform (idempotent calls, secrets generated once and kept, storage
+ * that never shrinks), it lets a test script every failure path: {@link #failNext} fails the next
+ * calls, {@link #failInstance} fails every call for one instance, {@link #hang} blocks calls until
+ * {@link #release}, {@link #setLatency} slows every call down, and {@link #calls()} records what
+ * was asked.
+ */
+public final class InMemoryProvisioner implements Provisioner {
+
+  private static final Logger log = LoggerFactory.getLogger(InMemoryProvisioner.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String baseDomain;
+  private final Map<UUID, Running> instances = new ConcurrentHashMap<>();
+  private final List<ProvisionerCall> calls = new ArrayList<>();
+  private final AtomicInteger failNext = new AtomicInteger();
+  private final Set<UUID> failingInstances = ConcurrentHashMap.newKeySet();
+  private volatile boolean failNextRetryable;
+  private volatile Duration latency = Duration.ZERO;
+  private volatile CountDownLatch hang;
+
+  /**
+   * Creates a provisioner whose instances live at {@code https://<subdomain>.<baseDomain>}.
+   *
+   * @param baseDomain such as {@code apps.example.com}
+   */
+  public InMemoryProvisioner(String baseDomain) {
+    this.baseDomain = Objects.requireNonNull(baseDomain, "baseDomain");
+  }
+
+  // ---------------------------------------------------------------- scripting
+
+  /**
+   * Slows every call down by this much, as a real platform would be.
+   *
+   * @param latency the added delay, zero for none
+   */
+  public void setLatency(Duration latency) {
+    this.latency = Objects.requireNonNull(latency, "latency");
+  }
+
+  /**
+   * Makes the next {@code count} calls fail (whatever instance they are for).
+   *
+   * @param count how many calls
+   * @param retryable whether the failures say trying again may help
+   */
+  public void failNext(int count, boolean retryable) {
+    failNextRetryable = retryable;
+    failNext.set(count);
+  }
+
+  /**
+   * Makes every call for one instance fail (not retryable) until {@link #heal(UUID)}.
+   *
+   * @param instanceId the instance
+   */
+  public void failInstance(UUID instanceId) {
+    failingInstances.add(instanceId);
+  }
+
+  /**
+   * Stops failing calls for an instance.
+   *
+   * @param instanceId the instance
+   */
+  public void heal(UUID instanceId) {
+    failingInstances.remove(instanceId);
+  }
+
+  /** Makes every following call block until {@link #release()}, like a platform that hangs. */
+  public void hang() {
+    hang = new CountDownLatch(1);
+  }
+
+  /** Lets blocked and following calls proceed. */
+  public void release() {
+    CountDownLatch blocked = hang;
+    hang = null;
+    if (blocked != null) {
+      blocked.countDown();
+    }
+  }
+
+  /**
+   * Sets what {@link #health} reports for an instance.
+   *
+   * @param instanceId the instance
+   * @param health its health from now on
+   */
+  public void setHealth(UUID instanceId, InstanceHealth health) {
+    running(instanceId).ifPresent(r -> r.health = health);
+  }
+
+  /**
+   * Sets what {@link #usage} reports for an instance.
+   *
+   * @param instanceId the instance
+   * @param usage its usage from now on
+   */
+  public void setUsage(UUID instanceId, ResourceUsage usage) {
+    running(instanceId).ifPresent(r -> r.usage = usage);
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /**
+   * Every call received so far, in order.
+   *
+   * @return a copy of the record
+   */
+  public List<ProvisionerCall> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  /**
+   * How many calls of one kind were received.
+   *
+   * @param operation the kind
+   * @return the count, failed calls included
+   */
+  public long count(Operation operation) {
+    return calls().stream().filter(c -> c.operation() == operation).count();
+  }
+
+  /**
+   * The specification an instance currently runs with.
+   *
+   * @param instanceId the instance
+   * @return its specification, or empty when it does not exist
+   */
+  public Optional<InstanceSpec> instance(UUID instanceId) {
+    return running(instanceId).map(r -> r.spec);
+  }
+
+  /**
+   * How many instances exist.
+   *
+   * @return the count
+   */
+  public int size() {
+    return instances.size();
+  }
+
+  /**
+   * The generated secret values of an instance, so tests can show they survive upgrades.
+   *
+   * @param instanceId the instance
+   * @return secret key to value; empty when the instance does not exist
+   */
+  public Map<String, String> generatedSecrets(UUID instanceId) {
+    return running(instanceId).map(r -> Map.copyOf(r.secrets)).orElse(Map.of());
+  }
+
+  // ---------------------------------------------------------------- the SPI
+
+  @Override
+  public ProvisionedInstance provision(InstanceSpec spec) {
+    return call(
+        Operation.PROVISION,
+        spec.instanceId(),
+        () -> {
+          Running running =
+              instances.compute(
+                  spec.instanceId(),
+                  (id, existing) -> {
+                    Map<String, String> secrets =
+                        existing == null ? new HashMap<>() : existing.secrets;
+                    spec.generatedSecrets()
+                        .forEach(key -> secrets.computeIfAbsent(key, k -> secret()));
+                    Running next = new Running(spec, secrets);
+                    if (existing != null) {
+                      next.health = existing.health;
+                      next.usage = existing.usage;
+                    }
+                    return next;
+                  });
+          log.debug("Instance {} of {} provisioned", spec.instanceId(), spec.ownerId());
+          return new ProvisionedInstance(url(running.spec), namespaceOf(spec.ownerId()));
+        });
+  }
+
+  @Override
+  public void resize(InstanceSpec spec) {
+    call(
+        Operation.RESIZE,
+        spec.instanceId(),
+        () -> {
+          Running running =
+              running(spec.instanceId())
+                  .orElseThrow(
+                      () ->
+                          new ProvisioningException(
+                              spec.instanceId(), "instance does not exist", false, null));
+          if (spec.app().resources().storageGiB() < running.spec.app().resources().storageGiB()) {
+            throw new ProvisioningException(
+                spec.instanceId(), "storage cannot shrink", false, null);
+          }
+          Running resized = new Running(spec, running.secrets);
+          resized.health = running.health;
+          resized.usage = running.usage;
+          instances.put(spec.instanceId(), resized);
+          return null;
+        });
+  }
+
+  @Override
+  public void deprovision(InstanceRef instance) {
+    call(
+        Operation.DEPROVISION,
+        instance.instanceId(),
+        () -> {
+          instances.remove(instance.instanceId());
+          return null;
+        });
+  }
+
+  @Override
+  public InstanceHealth health(InstanceRef instance) {
+    return call(
+        Operation.HEALTH,
+        instance.instanceId(),
+        () ->
+            running(instance.instanceId())
+                .map(r -> r.health)
+                .orElse(InstanceHealth.down("instance does not exist")));
+  }
+
+  @Override
+  public Optional<ResourceUsage> usage(InstanceRef instance) {
+    return call(
+        Operation.USAGE,
+        instance.instanceId(),
+        () -> running(instance.instanceId()).map(r -> r.usage));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private <T> T call(Operation operation, UUID instanceId, java.util.function.Supplier<T> work) {
+    boolean succeeded = false;
+    try {
+      awaitHang();
+      if (!latency.isZero()) {
+        LockSupport.parkNanos(latency.toNanos());
+      }
+      if (failingInstances.contains(instanceId)) {
+        throw new ProvisioningException(
+            instanceId, "injected failure for this instance", false, null);
+      }
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new ProvisioningException(
+            instanceId, "injected failure of " + operation, failNextRetryable, null);
+      }
+      T result = work.get();
+      succeeded = true;
+      return result;
+    } finally {
+      synchronized (calls) {
+        calls.add(new ProvisionerCall(operation, instanceId, succeeded));
+      }
+    }
+  }
+
+  private void awaitHang() {
+    CountDownLatch blocked = hang;
+    if (blocked == null) {
+      return;
+    }
+    try {
+      if (!blocked.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the in-memory provisioner was never released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the in-memory provisioner hung", e);
+    }
+  }
+
+  private Optional<Running> running(UUID instanceId) {
+    return Optional.ofNullable(instances.get(instanceId));
+  }
+
+  private String url(InstanceSpec spec) {
+    return "https://" + spec.subdomain() + "." + baseDomain;
+  }
+
+  private static String namespaceOf(String ownerId) {
+    return "in-memory-" + Integer.toHexString(ownerId.hashCode());
+  }
+
+  private static String secret() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /** One instance as the in-memory platform runs it. */
+  private static final class Running {
+    final InstanceSpec spec;
+    final Map<String, String> secrets;
+    volatile InstanceHealth health = InstanceHealth.up();
+    volatile ResourceUsage usage;
+
+    Running(InstanceSpec spec, Map<String, String> secrets) {
+      this.spec = spec;
+      this.secrets = secrets;
+    }
+  }
+}

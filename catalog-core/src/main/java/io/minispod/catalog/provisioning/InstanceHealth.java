@@ -1,0 +1,29 @@
+package io.minispod.catalog.provisioning;
+
+/**
+ * An instance's health as its platform sees it.
+ *
+ * @param healthy whether it is up and ready
+ * @param detail why not, or a short confirmation
+ */
+public record InstanceHealth(boolean healthy, String detail) {
+
+  /**
+   * A healthy instance.
+   *
+   * @return health with detail {@code ready}
+   */
+  public static InstanceHealth up() {
+    return new InstanceHealth(true, "ready");
+  }
+
+  /**
+   * An unhealthy instance.
+   *
+   * @param reason why
+   * @return the health
+   */
+  public static InstanceHealth down(String reason) {
+    return new InstanceHealth(false, reason);
+  }
+}

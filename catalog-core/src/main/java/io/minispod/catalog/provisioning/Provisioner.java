@@ -1,0 +1,65 @@
+package io.minispod.catalog.provisioning;
+
+import java.util.Optional;
+
+/**
+ * Turns an instance specification into a running, isolated, resource-limited app, and takes it away
+ * again. The SPI between the catalog's workflows and a platform: {@code k8s-provisioner} implements
+ * it on Kubernetes, {@link InMemoryProvisioner} in memory for tests and the demo.
+ *
+ * <p>Every method must be idempotent: the catalog's workflows retry a step after a crash or a
+ * transient failure, so provisioning an instance that exists, resizing to the size it has or
+ * deprovisioning one that is gone must succeed and change nothing. Implementations report failures
+ * as {@link ProvisioningException}s whose {@link ProvisioningException#retryable()} tells the
+ * workflow whether trying again may help.
+ *
+ * <p>Generated secrets ({@link InstanceSpec#generatedSecrets()}) are created by the provisioner on
+ * first provisioning and kept, unchanged, across later provisioning, resizing and restarts; their
+ * values never leave the platform. Environment values may contain the placeholders {@code {{host}}}
+ * and {@code {{url}}}, which the provisioner replaces with the instance's public host name and URL.
+ */
+public interface Provisioner {
+
+  /**
+   * Creates (or confirms) everything the instance needs and waits until it is ready.
+   *
+   * @param spec what to run
+   * @return where the instance is reachable
+   * @throws ProvisioningException naming the reason when it cannot be made ready
+   */
+  ProvisionedInstance provision(InstanceSpec spec);
+
+  /**
+   * Applies new resources (a plan upgrade) to an existing instance, keeping its data and secrets,
+   * and waits until it is ready again. Storage only ever grows.
+   *
+   * @param spec the instance with its new resources
+   * @throws ProvisioningException when the change cannot be applied; nothing is changed when that
+   *     is known before applying (such as storage that cannot be expanded)
+   */
+  void resize(InstanceSpec spec);
+
+  /**
+   * Removes every object of the instance. Deprovisioning an instance that is gone succeeds.
+   *
+   * @param instance which instance
+   * @throws ProvisioningException when the platform refuses
+   */
+  void deprovision(InstanceRef instance);
+
+  /**
+   * Checks whether the instance is up.
+   *
+   * @param instance which instance
+   * @return its health as the platform sees it
+   */
+  InstanceHealth health(InstanceRef instance);
+
+  /**
+   * Reads the instance's current resource usage, where the platform measures it.
+   *
+   * @param instance which instance
+   * @return the usage, or empty when the platform has no metrics
+   */
+  Optional<ResourceUsage> usage(InstanceRef instance);
+}

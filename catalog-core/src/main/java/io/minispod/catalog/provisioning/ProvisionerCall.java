@@ -1,0 +1,27 @@
+package io.minispod.catalog.provisioning;
+
+import java.util.UUID;
+
+/**
+ * One call an {@link InMemoryProvisioner} received, in the order received.
+ *
+ * @param operation which method
+ * @param instanceId for which instance
+ * @param succeeded whether it returned normally
+ */
+public record ProvisionerCall(Operation operation, UUID instanceId, boolean succeeded) {
+
+  /** The {@link Provisioner} methods. */
+  public enum Operation {
+    /** {@link Provisioner#provision}. */
+    PROVISION,
+    /** {@link Provisioner#resize}. */
+    RESIZE,
+    /** {@link Provisioner#deprovision}. */
+    DEPROVISION,
+    /** {@link Provisioner#health}. */
+    HEALTH,
+    /** {@link Provisioner#usage}. */
+    USAGE
+  }
+}

@@ -1,0 +1,319 @@
+package io.minispod.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.minispod.catalog.SubscriptionWorkflows.StepObserver;
+import io.minispod.catalog.WorkflowStore.Kind;
+import io.minispod.catalog.WorkflowStore.Step;
+import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
+import io.minispod.testkit.FreshDatabase;
+import io.minispod.testkit.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A node dies between (or inside) any two steps of a workflow; a fresh node on the same database
+ * recovers it. Afterwards every subscription is either active, allocated, charged and provisioned,
+ * or failed with no quota, no net charge and no instance.
+ */
+final class CrashRecoveryIT {
+
+  @RegisterExtension static final FreshDatabase db = new FreshDatabase();
+
+  /** What a node does when it "dies": the error unwinds the caller's thread mid-workflow. */
+  static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+
+    SimulatedCrash(String where) {
+      super("simulated crash " + where);
+    }
+  }
+
+  /** Crashes once, at one point of one kind of workflow. */
+  record CrashAt(Kind kind, Step step, boolean beforeCommit) implements StepObserver {
+    @Override
+    public void beforeCommit(Kind kind, Step step) {
+      if (beforeCommit && kind == this.kind && step == this.step) {
+        throw new SimulatedCrash("before committing " + kind + " " + step);
+      }
+    }
+
+    @Override
+    public void committed(Kind kind, Step step) {
+      if (!beforeCommit && kind == this.kind && step == this.step) {
+        throw new SimulatedCrash("after committing " + kind + " " + step);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return (beforeCommit ? "before " : "after ") + kind + " " + (step == null ? "start" : step);
+    }
+  }
+
+  private final MutableClock clock = MutableClock.at("2026-04-01T00:00:00Z");
+  private Platform first;
+  private ServiceDefinition service;
+
+  @BeforeEach
+  void start() {
+    first = Platform.start(db.newDataSource(6), clock);
+    service = first.service(50, 50, 50);
+  }
+
+  @AfterEach
+  void stop() {
+    first.close();
+  }
+
+  /** Runs the work on a node that crashes at the point, then recovers on a fresh node. */
+  private Platform crashThenRecover(CrashAt crash, Consumer<Platform> work) {
+    try (Platform doomed = first.anotherNode(db.newDataSource(4), b -> b.observer(crash))) {
+      assertThatThrownBy(() -> work.accept(doomed)).isInstanceOf(SimulatedCrash.class);
+    }
+    Platform fresh = first.anotherNode(db.newDataSource(4), b -> b);
+    clock.advance(Duration.ofMinutes(3));
+    fresh.subscriptions.runDueWorkflows();
+    return fresh;
+  }
+
+  static Stream<Arguments> subscribeCrashes() {
+    return Stream.of(
+        Arguments.of(new CrashAt(Kind.SUBSCRIBE, null, false)),
+        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.CHARGE, true)),
+        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.CHARGE, false)),
+        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.PROVISION, true)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("subscribeCrashes")
+  void subscribe_crashAnywhere_endsActiveChargedOnceAndProvisioned(CrashAt crash) {
+    String user = "user-" + UUID.randomUUID();
+
+    try (Platform fresh =
+        crashThenRecover(
+            crash, node -> node.subscribe().subscribe(user, service.slug(), "pro", "k"))) {
+      Subscription s = fresh.subscribe().subscriptions(user).get(0);
+      assertThat(s.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+      assertThat(s.instance().status()).isEqualTo(InstanceStatus.RUNNING);
+      assertThat(first.provisioner.instance(s.instance().id())).isPresent();
+      assertThat(netCharged(user)).isEqualTo(250_000);
+      assertThat(first.gateway.charges()).filteredOn(c -> c.accountId().equals(user)).hasSize(1);
+      assertConsistent(fresh);
+    }
+  }
+
+  static Stream<Arguments> failedSubscribeCrashes() {
+    return Stream.of(
+        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.UNDO, true)),
+        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.PROVISION, false)));
+  }
+
+  @ParameterizedTest(name = "provisioning fails, {0}")
+  @MethodSource("failedSubscribeCrashes")
+  void subscribe_provisioningFailsAndNodeCrashes_endsFailedWithNothingKept(CrashAt crash) {
+    String user = "user-" + UUID.randomUUID();
+    first.provisioner.failNext(1, false);
+
+    try (Platform fresh =
+        crashThenRecover(
+            crash, node -> node.subscribe().subscribe(user, service.slug(), "pro", "k"))) {
+      Subscription s = fresh.subscribe().subscriptions(user).get(0);
+      assertThat(s.status()).isEqualTo(SubscriptionStatus.FAILED);
+      assertThat(first.provisioner.instance(s.instance().id())).isEmpty();
+      assertThat(netCharged(user)).isZero();
+      assertConsistent(fresh);
+    }
+  }
+
+  @Test
+  void subscribe_declinedAndNodeCrashesWhileUndoing_endsFailedWithNothingKept() {
+    String user = "user-" + UUID.randomUUID();
+    first.gateway.declineAccount(user, "declined");
+
+    try (Platform fresh =
+        crashThenRecover(
+            new CrashAt(Kind.SUBSCRIBE, Step.UNDO, true),
+            node -> node.subscribe().subscribe(user, service.slug(), "basic", "k"))) {
+      assertThat(fresh.subscribe().subscriptions(user).get(0).status())
+          .isEqualTo(SubscriptionStatus.FAILED);
+      assertThat(netCharged(user)).isZero();
+      assertConsistent(fresh);
+    }
+  }
+
+  static Stream<Arguments> upgradeCrashes() {
+    return Stream.of(
+        Arguments.of(new CrashAt(Kind.UPGRADE, null, false)),
+        Arguments.of(new CrashAt(Kind.UPGRADE, Step.CHARGE, true)),
+        Arguments.of(new CrashAt(Kind.UPGRADE, Step.CHARGE, false)),
+        Arguments.of(new CrashAt(Kind.UPGRADE, Step.RESIZE, true)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("upgradeCrashes")
+  void upgrade_crashAnywhere_endsOnNewPlanChargedOnce(CrashAt crash) {
+    String user = "user-" + UUID.randomUUID();
+    Subscription basic = first.subscribe().subscribe(user, service.slug(), "basic", "k");
+    clock.set(java.time.Instant.parse("2026-04-10T00:00:00Z"));
+
+    try (Platform fresh =
+        crashThenRecover(
+            crash, node -> node.subscriptions.upgrades().upgrade(user, basic.id(), "pro", "up"))) {
+      Subscription s = fresh.subscribe().subscription(user, basic.id());
+      assertThat(s.plan().slug()).isEqualTo("pro");
+      assertThat(netCharged(user)).isEqualTo(100_000 + 105_000);
+      assertThat(first.provisioner.instance(s.instance().id()).orElseThrow().planSlug())
+          .isEqualTo("pro");
+      assertConsistent(fresh);
+    }
+  }
+
+  @Test
+  void upgrade_resizeFailsAndNodeCrashesWhileUndoing_endsOnOldPlanRefunded() {
+    String user = "user-" + UUID.randomUUID();
+    Subscription basic = first.subscribe().subscribe(user, service.slug(), "basic", "k");
+    first.provisioner.failNext(1, false);
+
+    try (Platform fresh =
+        crashThenRecover(
+            new CrashAt(Kind.UPGRADE, Step.UNDO, true),
+            node -> node.subscriptions.upgrades().upgrade(user, basic.id(), "pro", "up"))) {
+      assertThat(fresh.subscribe().subscription(user, basic.id()).plan().slug()).isEqualTo("basic");
+      assertThat(netCharged(user)).isEqualTo(100_000);
+      assertConsistent(fresh);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cancelCrashes")
+  void cancel_crashAnywhere_endsCancelledWithNothingLeft(CrashAt crash) {
+    String user = "user-" + UUID.randomUUID();
+    Subscription s = first.subscribe().subscribe(user, service.slug(), "basic", "k");
+
+    try (Platform fresh = crashThenRecover(crash, node -> node.subscribe().cancel(user, s.id()))) {
+      assertThat(fresh.subscribe().subscription(user, s.id()).status())
+          .isEqualTo(SubscriptionStatus.CANCELLED);
+      assertThat(first.provisioner.instance(s.instance().id())).isEmpty();
+      assertConsistent(fresh);
+    }
+  }
+
+  static Stream<Arguments> cancelCrashes() {
+    return Stream.of(
+        Arguments.of(new CrashAt(Kind.CANCEL, null, false)),
+        Arguments.of(new CrashAt(Kind.CANCEL, Step.DEPROVISION, true)));
+  }
+
+  @Test
+  void twoNodesDrainingOneQueue_runEachStepOnce() throws Exception {
+    int count = 30;
+    StepObserver crashAfterStart = new CrashAt(Kind.SUBSCRIBE, null, false);
+    try (Platform doomed =
+        first.anotherNode(db.newDataSource(4), b -> b.observer(crashAfterStart))) {
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        assertThatThrownBy(
+                () -> doomed.subscribe().subscribe("queued-" + n, service.slug(), "basic", "k"))
+            .isInstanceOf(SimulatedCrash.class);
+      }
+    }
+    Map<String, AtomicInteger> commits = new ConcurrentHashMap<>();
+    StepObserver counting =
+        new StepObserver() {
+          @Override
+          public void committed(Kind kind, Step step) {
+            commits.computeIfAbsent(kind + " " + step, k -> new AtomicInteger()).incrementAndGet();
+          }
+        };
+    clock.advance(Duration.ofMinutes(3));
+    try (Platform nodeB = first.anotherNode(db.newDataSource(6), b -> b.observer(counting));
+        Platform nodeC = first.anotherNode(db.newDataSource(6), b -> b.observer(counting))) {
+      CompletableFuture<Integer> b =
+          CompletableFuture.supplyAsync(nodeB.subscriptions::runDueWorkflows);
+      CompletableFuture<Integer> c =
+          CompletableFuture.supplyAsync(nodeC.subscriptions::runDueWorkflows);
+
+      assertThat(b.get() + c.get()).isEqualTo(count);
+      assertThat(commits).containsOnlyKeys("SUBSCRIBE CHARGE", "SUBSCRIBE PROVISION");
+      assertThat(commits.get("SUBSCRIBE CHARGE")).hasValue(count);
+      assertThat(commits.get("SUBSCRIBE PROVISION")).hasValue(count);
+      assertThat(first.provisioner.count(Operation.PROVISION)).isEqualTo(count);
+      assertThat(first.gateway.charges()).hasSize(count);
+      assertConsistent(nodeB);
+    }
+  }
+
+  private long netCharged(String user) {
+    return first.billing.history(user, 1, 100).lines().stream()
+        .filter(line -> line.status().isSettled())
+        .mapToLong(line -> line.amount().minorUnits())
+        .sum();
+  }
+
+  /**
+   * Nothing drifts: quota counters, live allocations and the quota ledger agree; each plan's usage
+   * is its live subscriptions; only live subscriptions have instances on the platform.
+   */
+  private void assertConsistent(Platform node) {
+    assertThat(node.quota.reconcile(false).drifts()).isEmpty();
+    List<PlanUtilisation> plans =
+        node.subscriptions.analytics().quotaUtilisation().stream()
+            .filter(p -> p.serviceSlug().equals(service.slug()))
+            .toList();
+    SubscriptionAnalytics analytics =
+        node.subscriptions
+            .analytics()
+            .subscriptions(
+                clock.instant().minus(Duration.ofDays(30)), clock.instant().plusSeconds(1));
+    for (PlanUtilisation plan : plans) {
+      long live =
+          analytics.counts().stream()
+              .filter(
+                  c ->
+                      c.serviceSlug().equals(service.slug())
+                          && c.planSlug().equals(plan.planSlug()))
+              .filter(c -> c.status().isLive())
+              .mapToLong(SubscriptionAnalytics.StatusCount::count)
+              .sum();
+      assertThat(plan.used()).as("plan %s", plan.planSlug()).isEqualTo(live);
+    }
+    long running =
+        analytics.counts().stream()
+            .filter(
+                c ->
+                    c.serviceSlug().equals(service.slug())
+                        && c.status() == SubscriptionStatus.ACTIVE)
+            .mapToLong(SubscriptionAnalytics.StatusCount::count)
+            .sum();
+    long provisioned =
+        Set.copyOf(first.provisioner.calls().stream().map(c -> c.instanceId()).toList()).stream()
+            .filter(id -> first.provisioner.instance(id).isPresent())
+            .filter(
+                id ->
+                    first
+                        .provisioner
+                        .instance(id)
+                        .orElseThrow()
+                        .serviceSlug()
+                        .equals(service.slug()))
+            .count();
+    assertThat(provisioned).isEqualTo(running);
+  }
+}

@@ -1,0 +1,130 @@
+package io.minispod.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.minispod.ValidationException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+final class SearchTextTest {
+
+  @Test
+  void words_mixedCaseAndPunctuation_areLowerCasedAndSplit() {
+    assertThat(SearchText.words("  Ghost, the BLOG-platform! n8n's 100%_uptime "))
+        .containsExactly("ghost", "the", "blog", "platform", "n8n", "s", "100", "uptime");
+  }
+
+  @Test
+  void words_sqlMetacharactersOnly_giveNoWord() {
+    assertThat(SearchText.words("%")).isEmpty();
+    assertThat(SearchText.words("'; --")).isEmpty();
+    assertThat(SearchText.words("_")).isEmpty();
+  }
+
+  @Test
+  void words_nonLatinLetters_areWords() {
+    assertThat(SearchText.words("Otomatisasi alur kerja — ワークフロー"))
+        .containsExactly("otomatisasi", "alur", "kerja", "ワークフロー");
+  }
+
+  @Test
+  void terms_wordInNameAndDescription_keepsLightestWeight() {
+    Map<String, Short> terms =
+        SearchText.terms("Ghost", List.of("blog", "ghost-theme"), "Ghost is a blog engine");
+    assertThat(terms)
+        .containsEntry("ghost", SearchText.NAME)
+        .containsEntry("blog", SearchText.TAG)
+        .containsEntry("theme", SearchText.TAG)
+        .containsEntry("engine", SearchText.DESCRIPTION);
+  }
+
+  @Test
+  void terms_overLongWord_isIndexedByItsBeginning() {
+    String word = "a".repeat(150);
+    assertThat(SearchText.terms(word, List.of(), "")).containsOnlyKeys("a".repeat(100));
+  }
+
+  @Test
+  void prefixPattern_likeMetacharacters_areEscaped() {
+    assertThat(SearchText.prefixPattern("ghost")).isEqualTo("ghost%");
+    assertThat(SearchText.prefixPattern("a%b_c!")).isEqualTo("a!%b!_c!!%");
+  }
+
+  @Test
+  void searchQuery_builderDefaults_matchEverythingByRelevance() {
+    SearchQuery query = SearchQuery.builder().build();
+    assertThat(query.sort()).isEqualTo(SearchSort.RELEVANCE);
+    assertThat(query.page()).isEqualTo(PageRequest.first());
+    assertThat(query.available()).isFalse();
+    assertThat(SearchQuery.builder().sort(null).build().sort()).isEqualTo(SearchSort.RELEVANCE);
+  }
+
+  @Test
+  void searchQuery_everyBadCriterion_isReportedAtOnce() {
+    assertThatThrownBy(
+            () ->
+                SearchQuery.builder()
+                    .text("x".repeat(201))
+                    .category("c".repeat(64))
+                    .tag("t".repeat(33))
+                    .maxPrice(-1L)
+                    .page(0, 0)
+                    .build())
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e ->
+                assertThat(e.fieldErrors())
+                    .containsOnlyKeys("q", "category", "tag", "maxPrice", "page", "size"));
+  }
+
+  @Test
+  void searchQuery_tooManyOrTooLongWords_areRefused() {
+    assertThatThrownBy(() -> SearchQuery.builder().text("a b c d e f g h i j k").build())
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors().get("q")).contains("at most 10 words"));
+    assertThatThrownBy(() -> SearchQuery.builder().text("w".repeat(101)).build())
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors().get("q")).contains("100 characters"));
+  }
+
+  @Test
+  void searchKey_popularityAndWordlessRelevance_shareTheNameOrder() {
+    SearchQuery popular = SearchQuery.builder().text("Gho").sort(SearchSort.POPULARITY).build();
+    assertThat(CatalogStore.SearchKey.of(popular).sort()).isEqualTo(SearchSort.NAME);
+    assertThat(CatalogStore.SearchKey.of(popular).words()).containsExactly("gho");
+    assertThat(CatalogStore.SearchKey.of(SearchQuery.builder().build()).sort())
+        .isEqualTo(SearchSort.NAME);
+    assertThat(CatalogStore.SearchKey.of(SearchQuery.builder().text("x").build()).sort())
+        .isEqualTo(SearchSort.RELEVANCE);
+    assertThat(
+            CatalogStore.SearchKey.of(SearchQuery.builder().sort(SearchSort.PRICE).build()).sort())
+        .isEqualTo(SearchSort.PRICE);
+  }
+
+  @Test
+  void page_totalPages_roundsUp() {
+    assertThat(new Page<>(List.of(), 1, 20, 0).totalPages()).isZero();
+    assertThat(new Page<>(List.of(), 1, 20, 41).totalPages()).isEqualTo(3);
+    assertThat(new Page<>(List.of(), 1, 5, 5).totalPages()).isEqualTo(1);
+  }
+
+  @Test
+  void price_yearly_isComparedByItsMonthlyEquivalent() {
+    assertThat(new Price(120_000, "IDR", BillingPeriod.YEARLY).monthlyEquivalent())
+        .isEqualTo(10_000);
+    assertThat(new Price(120_001, "IDR", BillingPeriod.YEARLY).monthlyEquivalent())
+        .isEqualTo(10_001);
+    assertThat(Price.monthly(9_900_000, "IDR").monthlyEquivalent()).isEqualTo(9_900_000);
+    assertThat(new Price(5, "IDR", null).monthlyEquivalent()).isEqualTo(5);
+  }
+
+  @Test
+  void quotaFigures_available_neverNegative() {
+    assertThat(new QuotaFigures(10, 3).available()).isEqualTo(7);
+    assertThat(new QuotaFigures(2, 3).available()).isZero();
+  }
+}

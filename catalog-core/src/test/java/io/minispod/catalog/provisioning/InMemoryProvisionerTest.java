@@ -1,0 +1,242 @@
+package io.minispod.catalog.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.minispod.ErrorCode;
+import io.minispod.ValidationException;
+import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+final class InMemoryProvisionerTest {
+
+  private final InMemoryProvisioner provisioner = new InMemoryProvisioner("apps.test");
+
+  static InstanceSpec ghost(UUID id, ResourceLimits plan) {
+    ContainerSpec app =
+        new ContainerSpec(
+            "app",
+            "ghost:6.3.0-alpine",
+            2368,
+            Map.of("url", "{{url}}"),
+            Map.of("database__connection__password", "mysql-password"),
+            "/var/lib/ghost/content",
+            ProbeSpec.http("/ghost/api/admin/site/", Duration.ofSeconds(20)),
+            null,
+            1000L,
+            1000L,
+            plan);
+    ContainerSpec mysql =
+        new ContainerSpec(
+            "mysql",
+            "mysql:8.4.3",
+            3306,
+            Map.of("MYSQL_DATABASE", "ghost"),
+            Map.of(
+                "MYSQL_PASSWORD", "mysql-password", "MYSQL_ROOT_PASSWORD", "mysql-root-password"),
+            "/var/lib/mysql",
+            null,
+            null,
+            999L,
+            999L,
+            new ResourceLimits(250, 512, 2));
+    return new InstanceSpec(
+        id,
+        "alice",
+        "ghost-k3x9q2mt",
+        "ghost",
+        "basic",
+        app,
+        List.of(mysql),
+        Set.of("mysql-password", "mysql-root-password"));
+  }
+
+  @Test
+  void provision_twice_keepsSecretsAndAnswersTheSameUrl() {
+    UUID id = UUID.randomUUID();
+    InstanceSpec spec = ghost(id, new ResourceLimits(500, 512, 5));
+
+    ProvisionedInstance first = provisioner.provision(spec);
+    Map<String, String> secrets = provisioner.generatedSecrets(id);
+    ProvisionedInstance again = provisioner.provision(spec);
+
+    assertThat(first.url()).isEqualTo("https://ghost-k3x9q2mt.apps.test");
+    assertThat(again).isEqualTo(first);
+    assertThat(secrets).containsOnlyKeys("mysql-password", "mysql-root-password");
+    assertThat(provisioner.generatedSecrets(id)).isEqualTo(secrets);
+    assertThat(provisioner.size()).isOne();
+    assertThat(provisioner.count(Operation.PROVISION)).isEqualTo(2);
+  }
+
+  @Test
+  void resize_growsAndKeepsSecrets_butNeverShrinksStorage() {
+    UUID id = UUID.randomUUID();
+    InstanceSpec basic = ghost(id, new ResourceLimits(500, 512, 5));
+    provisioner.provision(basic);
+    Map<String, String> secrets = provisioner.generatedSecrets(id);
+
+    InstanceSpec pro = basic.resizedTo("pro", new ResourceLimits(1000, 1024, 10));
+    provisioner.resize(pro);
+
+    assertThat(provisioner.instance(id)).contains(pro);
+    assertThat(provisioner.generatedSecrets(id)).isEqualTo(secrets);
+    assertThat(pro.totalResources()).isEqualTo(new ResourceLimits(1250, 1536, 12));
+    assertThatThrownBy(() -> provisioner.resize(basic))
+        .isInstanceOfSatisfying(
+            ProvisioningException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
+              assertThat(e.retryable()).isFalse();
+            })
+        .hasMessageContaining("storage cannot shrink");
+    assertThat(provisioner.instance(id)).contains(pro);
+  }
+
+  @Test
+  void resize_unknownInstance_fails() {
+    assertThatThrownBy(
+            () -> provisioner.resize(ghost(UUID.randomUUID(), new ResourceLimits(1, 1, 1))))
+        .isInstanceOf(ProvisioningException.class)
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void deprovision_removesAndIsIdempotent() {
+    UUID id = UUID.randomUUID();
+    InstanceSpec spec = ghost(id, new ResourceLimits(500, 512, 5));
+    provisioner.provision(spec);
+
+    provisioner.deprovision(spec.ref());
+    provisioner.deprovision(spec.ref());
+
+    assertThat(provisioner.instance(id)).isEmpty();
+    assertThat(provisioner.generatedSecrets(id)).isEmpty();
+    assertThat(provisioner.health(spec.ref()).healthy()).isFalse();
+  }
+
+  @Test
+  void healthAndUsage_reportWhatTheTestSets() {
+    UUID id = UUID.randomUUID();
+    InstanceSpec spec = ghost(id, new ResourceLimits(500, 512, 5));
+    provisioner.provision(spec);
+    assertThat(provisioner.health(spec.ref())).isEqualTo(InstanceHealth.up());
+    assertThat(provisioner.usage(spec.ref())).isEmpty();
+
+    provisioner.setHealth(id, InstanceHealth.down("crash loop"));
+    provisioner.setUsage(id, new ResourceUsage(120, 300, 0.4));
+
+    assertThat(provisioner.health(spec.ref())).isEqualTo(new InstanceHealth(false, "crash loop"));
+    assertThat(provisioner.usage(spec.ref())).contains(new ResourceUsage(120, 300, 0.4));
+  }
+
+  @Test
+  void failNext_failsThatManyCallsThenRecovers() {
+    UUID id = UUID.randomUUID();
+    InstanceSpec spec = ghost(id, new ResourceLimits(500, 512, 5));
+    provisioner.failNext(2, true);
+
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> provisioner.provision(spec))
+          .isInstanceOfSatisfying(
+              ProvisioningException.class, e -> assertThat(e.retryable()).isTrue());
+    }
+    provisioner.provision(spec);
+
+    assertThat(provisioner.calls())
+        .extracting(ProvisionerCall::succeeded)
+        .containsExactly(false, false, true);
+  }
+
+  @Test
+  void failInstance_failsOnlyThatInstanceUntilHealed() {
+    InstanceSpec broken = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    InstanceSpec fine = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    provisioner.failInstance(broken.instanceId());
+
+    assertThatThrownBy(() -> provisioner.provision(broken))
+        .isInstanceOf(ProvisioningException.class);
+    provisioner.provision(fine);
+    provisioner.heal(broken.instanceId());
+    provisioner.provision(broken);
+
+    assertThat(provisioner.size()).isEqualTo(2);
+  }
+
+  @Test
+  void hang_blocksCallsUntilReleased() throws Exception {
+    InstanceSpec spec = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    provisioner.hang();
+
+    CompletableFuture<ProvisionedInstance> call =
+        CompletableFuture.supplyAsync(() -> provisioner.provision(spec));
+    assertThat(call).isNotDone();
+    assertThat(provisioner.size()).isZero();
+    provisioner.release();
+
+    assertThat(call.get(10, TimeUnit.SECONDS).url()).endsWith(".apps.test");
+  }
+
+  @Test
+  void latency_delaysEveryCall() {
+    provisioner.setLatency(Duration.ofMillis(30));
+    long start = System.nanoTime();
+    provisioner.health(new InstanceRef(UUID.randomUUID(), "alice"));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(30));
+  }
+
+  @Test
+  void specs_badInput_namesEveryBadField() {
+    assertThatThrownBy(
+            () ->
+                new ContainerSpec(
+                    "App_1",
+                    "ghost:latest",
+                    0,
+                    Map.of(),
+                    Map.of(),
+                    "relative",
+                    null,
+                    null,
+                    0L,
+                    null,
+                    null))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e ->
+                assertThat(e.fieldErrors())
+                    .containsOnlyKeys(
+                        "name", "image", "port", "volumePath", "runAsUser", "resources"));
+    assertThatThrownBy(() -> new ResourceLimits(0, -1, -1))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e ->
+                assertThat(e.fieldErrors())
+                    .containsOnlyKeys("cpuMillicores", "memoryMiB", "storageGiB"));
+    InstanceSpec valid = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    assertThatThrownBy(
+            () ->
+                new InstanceSpec(
+                    valid.instanceId(),
+                    "alice",
+                    "Not_A_Label",
+                    "ghost",
+                    "basic",
+                    valid.app(),
+                    valid.companions(),
+                    Set.of()))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors()).containsOnlyKeys("subdomain", "generatedSecrets"));
+    assertThatThrownBy(() -> new ProbeSpec("healthz", Duration.ofSeconds(-1), Duration.ZERO, 0))
+        .isInstanceOfSatisfying(
+            ValidationException.class, e -> assertThat(e.fieldErrors()).hasSize(4));
+  }
+}

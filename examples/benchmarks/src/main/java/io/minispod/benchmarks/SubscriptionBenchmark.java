@@ -1,0 +1,169 @@
+package io.minispod.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.minispod.billing.BillingService;
+import io.minispod.billing.MockPaymentGateway;
+import io.minispod.catalog.Catalog;
+import io.minispod.catalog.CatalogSeed;
+import io.minispod.catalog.CategoryDraft;
+import io.minispod.catalog.InstanceStatus;
+import io.minispod.catalog.PlanDraft;
+import io.minispod.catalog.Price;
+import io.minispod.catalog.Resources;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.catalog.ServiceDraft;
+import io.minispod.catalog.Subscription;
+import io.minispod.catalog.SubscriptionStatus;
+import io.minispod.catalog.Subscriptions;
+import io.minispod.catalog.provisioning.InMemoryProvisioner;
+import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.quota.QuotaManager;
+import io.minispod.testkit.PostgresServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Subscriptions per second end to end: duplicate check, quota (plan, user and cluster pools), the
+ * first period's charge through the mock payment gateway, the billing ledger, and provisioning
+ * through the in-memory provisioner, at 1 and 32 concurrent users, each caller on a plan of its
+ * own. Every subscription must end {@code ACTIVE} with a running instance.
+ *
+ * <p>Options: {@code --callers 1,32}, {@code --seconds 5}, {@code --warmup 2}. The embedded
+ * PostgreSQL keeps its crash-safe defaults; {@code MINISPOD_DB_URL} points it elsewhere.
+ */
+final class SubscriptionBenchmark {
+
+  private SubscriptionBenchmark() {}
+
+  static void main(String[] args) throws Exception {
+    List<Integer> callers = List.of(1, 32);
+    Duration measure = Duration.ofSeconds(5);
+    Duration warmup = Duration.ofSeconds(2);
+    Map<String, String> settings = Map.of("max_connections", "300");
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--callers" ->
+            callers =
+                java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+        case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(args[i + 1]));
+        case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(args[i + 1]));
+        case "--commit" ->
+            settings =
+                args[i + 1].equals("async")
+                    ? Map.of("max_connections", "300", "synchronous_commit", "off")
+                    : Map.of("max_connections", "300");
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    int maxCallers = callers.stream().mapToInt(Integer::intValue).max().orElse(1);
+    try (PostgresServer server = PostgresServer.start(settings);
+        HikariDataSource dataSource = server.pool(server.createDatabase(), 2 * maxCallers + 8);
+        QuotaManager quota = QuotaManager.builder(dataSource).build();
+        Catalog catalog = Catalog.builder(dataSource, quota).build()) {
+      BillingService billing =
+          BillingService.builder(dataSource).paymentGateway(new MockPaymentGateway()).build();
+      InMemoryProvisioner provisioner = new InMemoryProvisioner("apps.bench");
+      try (Subscriptions subscriptions =
+          Subscriptions.builder(catalog, billing, provisioner)
+              .instancesPerUser(1)
+              .clusterCapacity(new ResourceLimits(1_000_000_000, 1_000_000_000, 1_000_000_000))
+              .build()) {
+        catalog
+            .admin()
+            .createCategory(new CategoryDraft("bench", "Bench", "Benchmark services", 1));
+        List<String> services = new ArrayList<>();
+        for (int i = 0; i < maxCallers; i++) {
+          ServiceDefinition service =
+              catalog
+                  .admin()
+                  .createService(
+                      new ServiceDraft(
+                          "bench-" + i,
+                          "Bench " + i,
+                          "bench",
+                          "A benchmark service",
+                          List.of(),
+                          CatalogSeed.n8nTemplate()));
+          catalog
+              .admin()
+              .createPlan(
+                  service.id(),
+                  new PlanDraft(
+                      "basic",
+                      "Basic",
+                      1,
+                      Price.monthly(100_000, "IDR"),
+                      new Resources(500, 512, 5),
+                      1_000_000L,
+                      Map.of()));
+          services.add(service.slug());
+        }
+        System.out.printf(
+            "catalog-core subscriptions end to end (in-memory provisioner, mock gateway): %d s measured after %d s warm-up, %d cores%n%n",
+            measure.toSeconds(), warmup.toSeconds(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+            "%7s | %16s | %8s %8s | %9s%n",
+            "callers", "subscriptions/s", "p50 ms", "p99 ms", "all ok");
+        System.out.println("-".repeat(60));
+        AtomicLong users = new AtomicLong();
+        for (int n : callers) {
+          Recorder latencies = new Recorder(3);
+          AtomicLong measured = new AtomicLong();
+          AtomicLong failures = new AtomicLong();
+          long start = System.nanoTime() + 50_000_000L;
+          long from = start + warmup.toNanos();
+          long end = from + measure.toNanos();
+          List<Thread> threads = new ArrayList<>();
+          for (int c = 0; c < n; c++) {
+            String service = services.get(c);
+            Thread thread =
+                new Thread(
+                    () -> {
+                      while (System.nanoTime() < start) {
+                        Thread.onSpinWait();
+                      }
+                      long now;
+                      while ((now = System.nanoTime()) < end) {
+                        Subscription s =
+                            subscriptions
+                                .subscriptions()
+                                .subscribe("u" + users.incrementAndGet(), service, "basic", "k");
+                        long done = System.nanoTime();
+                        boolean ok =
+                            s.status() == SubscriptionStatus.ACTIVE
+                                && s.instance().status() == InstanceStatus.RUNNING;
+                        if (!ok) {
+                          failures.incrementAndGet();
+                        }
+                        if (now >= from && done <= end) {
+                          latencies.recordValue(done - now);
+                          measured.incrementAndGet();
+                        }
+                      }
+                    });
+            threads.add(thread);
+            thread.start();
+          }
+          for (Thread thread : threads) {
+            thread.join();
+          }
+          var histogram = latencies.getIntervalHistogram();
+          System.out.printf(
+              "%7d | %16.0f | %8.2f %8.2f | %9s%n",
+              n,
+              measured.get() / (measure.toNanos() / 1e9),
+              histogram.getValueAtPercentile(50) / 1e6,
+              histogram.getValueAtPercentile(99) / 1e6,
+              failures.get() == 0 ? "yes" : failures.get() + " not running");
+        }
+        System.out.printf(
+            "%nquota reconcile: %s%n",
+            quota.reconcile(false).isClean() ? "no drift" : quota.reconcile(false).drifts());
+      }
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.minispod.k8s;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.minispod.catalog.provisioning.ProvisioningException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one API call, retrying what may pass on a second try (5xx, 409 conflicts, 429, timeouts and
+ * broken connections) with exponential backoff and jitter, and turns every failure into a {@link
+ * ProvisioningException} that names the call and the server's answer.
+ */
+final class ApiRetrier {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiRetrier.class);
+
+  /** Pauses between attempts; tests replace it to run without waiting. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** A condition worth another attempt that is not an HTTP error, such as a terminating object. */
+  static final class TransientException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TransientException(String message) {
+      super(message);
+    }
+  }
+
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final Sleeper sleeper;
+
+  ApiRetrier(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper) {
+    this.maxAttempts = maxAttempts;
+    this.initialBackoff = initialBackoff;
+    this.maxBackoff = maxBackoff;
+    this.sleeper = sleeper;
+  }
+
+  /**
+   * Runs {@code call} until it succeeds, fails for good, or the attempts are used up.
+   *
+   * @param instanceId the instance the call is for, to name in errors
+   * @param what the call, such as {@code writing Deployment ns/name}
+   * @throws ProvisioningException retryable when the attempts ran out on transient errors, not
+   *     retryable when the server refused
+   */
+  <T> T call(UUID instanceId, String what, Supplier<T> call) {
+    Duration backoff = initialBackoff;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.get();
+      } catch (ProvisioningException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (!isTransient(e)) {
+          // Refused for good, unless the namespace is going away: a later attempt recreates it.
+          throw new ProvisioningException(
+              instanceId, what + " was refused: " + describe(e), isNamespaceGone(e), e);
+        }
+        if (attempt >= maxAttempts) {
+          throw new ProvisioningException(
+              instanceId, what + " failed after " + attempt + " attempts: " + describe(e), true, e);
+        }
+        Duration pause = jittered(backoff);
+        log.warn(
+            "Instance {}: {} failed (attempt {} of {}), retrying in {} ms: {}",
+            instanceId,
+            what,
+            attempt,
+            maxAttempts,
+            pause.toMillis(),
+            describe(e));
+        pause(instanceId, what, pause, e);
+        backoff = backoff.multipliedBy(2);
+        if (backoff.compareTo(maxBackoff) > 0) {
+          backoff = maxBackoff;
+        }
+      }
+    }
+  }
+
+  /** Runs a call that returns nothing. */
+  void run(UUID instanceId, String what, Runnable call) {
+    call(
+        instanceId,
+        what,
+        () -> {
+          call.run();
+          return null;
+        });
+  }
+
+  static boolean isTransient(Throwable e) {
+    if (e instanceof TransientException) {
+      return true;
+    }
+    if (e instanceof KubernetesClientException k) {
+      int code = k.getCode();
+      // No HTTP code: the request timed out or the connection broke.
+      return code <= 0 || code >= 500 || code == 409 || code == 429;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the server refused because the namespace is terminating (403) or already gone (404):
+   * not worth retrying at once, but provisioning again later waits for it and recreates it.
+   */
+  static boolean isNamespaceGone(Throwable e) {
+    if (!(e instanceof KubernetesClientException k) || k.getStatus() == null) {
+      return false;
+    }
+    String message = k.getStatus().getMessage() == null ? "" : k.getStatus().getMessage();
+    boolean namespaceNotFound =
+        k.getStatus().getDetails() != null
+            && "namespaces".equals(k.getStatus().getDetails().getKind());
+    return (k.getCode() == 403 && message.contains("because it is being terminated"))
+        || (k.getCode() == 404 && namespaceNotFound);
+  }
+
+  /** The server's answer without the request URL: {@code HTTP 500: etcd timeout}. */
+  static String describe(Throwable e) {
+    if (e instanceof KubernetesClientException k) {
+      String message =
+          k.getStatus() != null && k.getStatus().getMessage() != null
+              ? k.getStatus().getMessage()
+              : rootMessage(k);
+      return k.getCode() > 0 ? "HTTP " + k.getCode() + ": " + message : message;
+    }
+    return rootMessage(e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message;
+  }
+
+  private Duration jittered(Duration backoff) {
+    long millis = backoff.toMillis();
+    if (millis <= 1) {
+      return backoff;
+    }
+    long half = millis / 2;
+    return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+  }
+
+  private void pause(UUID instanceId, String what, Duration pause, RuntimeException last) {
+    try {
+      sleeper.sleep(pause);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      ProvisioningException e =
+          new ProvisioningException(
+              instanceId, what + " was interrupted while retrying: " + describe(last), true, last);
+      e.addSuppressed(interrupted);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,793 @@
+package io.minispod.k8s;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetrics;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetricsList;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.minispod.catalog.provisioning.ContainerSpec;
+import io.minispod.catalog.provisioning.InstanceHealth;
+import io.minispod.catalog.provisioning.InstanceRef;
+import io.minispod.catalog.provisioning.InstanceSpec;
+import io.minispod.catalog.provisioning.ProvisionedInstance;
+import io.minispod.catalog.provisioning.Provisioner;
+import io.minispod.catalog.provisioning.ProvisioningException;
+import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.catalog.provisioning.ResourceUsage;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Provisioner} that runs each instance on Kubernetes, isolated in its owner's namespace.
+ * Thread-safe; one per cluster.
+ *
+ * <p>Per owner: one namespace labelled as ours with Pod Security Admission {@code restricted}
+ * (enforce, warn, audit), a ResourceQuota that is the sum of the owner's instances (CPU, memory,
+ * storage, pods, claims; no LoadBalancer or NodePort Service), a LimitRange, and NetworkPolicies
+ * that deny everything but DNS and HTTPS to public addresses out. Per instance: a Secret of
+ * generated values (created once, kept across upgrades and restarts), and for the app and each
+ * companion a ConfigMap of its environment, a PersistentVolumeClaim sized by the plan, a Deployment
+ * (one replica, Recreate, requests = limits, the template's probes, non-root, all capabilities
+ * dropped, RuntimeDefault seccomp, no service-account token) and a Service; an Ingress (with TLS
+ * from cert-manager when an issuer is configured); and NetworkPolicies letting the ingress
+ * controller reach the app port and the instance's components reach each other.
+ *
+ * <p>Every write is create-or-update under optimistic locking with retries on conflicts, 5xx,
+ * throttling and timeouts, so each method may be called again after any failure. An instance that
+ * never became ready is removed again when provisioning fails; a running one is left as it was.
+ *
+ * <p>Environment values may use {@code {{host}}}, {@code {{url}}} and, beyond the SPI, {@code
+ * {{companion:NAME}}}: the host name of companion NAME's Service ({@code <subdomain>-NAME}).
+ */
+public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KubernetesProvisioner.class);
+
+  private static final long MIB = 1024L * 1024L;
+
+  private final KubernetesClient client;
+  private final boolean ownsClient;
+  private final Settings settings;
+  private final SecretGenerator secretGenerator;
+  private final ApiRetrier retrier;
+  private final ManifestRenderer renderer;
+  private final ClusterWriter writer;
+  private final QuotaBook quotas;
+  private final DeploymentWatch watch;
+  private final ReadinessWaiter readiness;
+
+  KubernetesProvisioner(
+      KubernetesClient client,
+      boolean ownsClient,
+      Settings settings,
+      SecretGenerator secretGenerator,
+      ApiRetrier retrier) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+    this.settings = settings;
+    this.secretGenerator = secretGenerator;
+    this.retrier = retrier;
+    this.renderer = new ManifestRenderer(settings);
+    this.writer = new ClusterWriter(client, retrier);
+    this.quotas = new QuotaBook(client, retrier, writer, renderer);
+    this.watch = new DeploymentWatch(client);
+    this.readiness =
+        new ReadinessWaiter(
+            client, retrier, watch, settings.readinessTimeout(), settings.readinessPollInterval());
+  }
+
+  /**
+   * Starts configuring a provisioner.
+   *
+   * @return a builder
+   */
+  public static KubernetesProvisionerBuilder builder() {
+    return new KubernetesProvisionerBuilder();
+  }
+
+  /**
+   * The namespace that holds every instance of an owner.
+   *
+   * @param ownerId the owner's id
+   * @return the namespace name: the configured prefix and a hash of the id
+   */
+  public String namespaceOf(String ownerId) {
+    return settings.namespace(Objects.requireNonNull(ownerId, "ownerId"));
+  }
+
+  /**
+   * The manifests provisioning writes for a new instance of an owner with no other instance, as
+   * multi-document YAML in write order (what an operator would {@code kubectl apply}). The Secret
+   * holds freshly generated values, never those of a running instance.
+   *
+   * @param spec the instance
+   * @return the YAML documents, each starting with {@code ---}
+   * @throws ProvisioningException when the spec cannot be rendered (an undeclared companion in a
+   *     placeholder, a bad environment key)
+   */
+  public String render(InstanceSpec spec) {
+    check(spec);
+    String namespace = namespaceOf(spec.ownerId());
+    Map<String, String> values = new TreeMap<>();
+    spec.generatedSecrets().forEach(key -> values.put(key, secretGenerator.generate(key)));
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(renderer.namespace(namespace, spec.ownerId()));
+    objects.add(
+        renderer.quota(
+            namespace,
+            spec.ownerId(),
+            Map.of(QuotaBook.key(spec.instanceId()), footprint(spec, Map.of()).encode())));
+    objects.add(renderer.limitRange(namespace, spec.ownerId()));
+    objects.addAll(renderer.namespacePolicies(namespace, spec.ownerId()));
+    objects.add(renderer.secret(namespace, spec, values));
+    objects.addAll(renderer.instanceObjects(namespace, spec));
+    StringBuilder yaml = new StringBuilder();
+    for (HasMetadata object : objects) {
+      yaml.append(client.getKubernetesSerialization().asYaml(object));
+    }
+    return yaml.toString();
+  }
+
+  // ---------------------------------------------------------------- the SPI
+
+  /**
+   * Writes the owner's namespace (with its quota, limits and policies) and every object of the
+   * instance, then waits until its Deployments are available. Calling it again for an existing
+   * instance changes nothing; its generated secrets are kept.
+   *
+   * @param spec what to run
+   * @return the instance's URL and namespace
+   * @throws ProvisioningException naming the reason (an API error after retries, an image that
+   *     cannot be pulled, an unschedulable pod, …); an instance that was never ready is removed
+   *     again first
+   */
+  @Override
+  public ProvisionedInstance provision(InstanceSpec spec) {
+    check(spec);
+    UUID id = spec.instanceId();
+    String namespace = namespaceOf(spec.ownerId());
+    long started = System.nanoTime();
+    log.info(
+        "Provisioning instance {} ({} {}) of owner {} in namespace {}",
+        id,
+        spec.serviceSlug(),
+        spec.planSlug(),
+        spec.ownerId(),
+        namespace);
+    // Read before writing anything: only an instance that was never ready may be removed on
+    // failure.
+    boolean established = wasReady(readSecret(spec, namespace));
+    try {
+      Map<String, Long> generations = applyInstance(spec, namespace);
+      readiness.await(id, namespace, ManifestRenderer.deploymentNames(spec), generations);
+      markReady(spec, namespace);
+    } catch (ProvisioningException e) {
+      if (!established) {
+        log.warn(
+            "Instance {} never became ready; removing what was created: {}", id, e.getMessage());
+        discard(spec.ref(), e);
+      }
+      throw e;
+    }
+    log.info("Instance {} is ready at {} ({} ms)", id, settings.url(spec), elapsedMillis(started));
+    return new ProvisionedInstance(settings.url(spec), namespace);
+  }
+
+  /**
+   * Applies new resources: the quota first, then volumes and Deployments, and waits until the
+   * instance is available again. Storage never shrinks.
+   *
+   * @param spec the instance with its new resources
+   * @throws ProvisioningException when the instance does not exist, when storage would shrink or
+   *     cannot grow on its storage class (both before anything changes), or when the new size does
+   *     not become ready (CPU, memory and quota are then rolled back)
+   */
+  @Override
+  public void resize(InstanceSpec spec) {
+    check(spec);
+    UUID id = spec.instanceId();
+    String namespace = namespaceOf(spec.ownerId());
+    long started = System.nanoTime();
+    if (quotas.share(id, namespace).isEmpty() && readSecret(spec, namespace) == null) {
+      throw new ProvisioningException(id, "instance does not exist", false, null);
+    }
+    Map<String, PersistentVolumeClaim> volumes = volumesOf(id, namespace);
+    checkStorage(spec, volumes);
+    Optional<InstanceSpec> previous = previousSize(spec, namespace);
+    log.info(
+        "Resizing instance {} to plan {} ({}m CPU, {}Mi memory, {}Gi storage)",
+        id,
+        spec.planSlug(),
+        spec.app().resources().cpuMillicores(),
+        spec.app().resources().memoryMiB(),
+        spec.app().resources().storageGiB());
+    try {
+      Map<String, Long> generations = applyInstance(spec, namespace);
+      readiness.await(id, namespace, ManifestRenderer.deploymentNames(spec), generations);
+      markReady(spec, namespace);
+    } catch (ProvisioningException e) {
+      throw rollBack(spec, namespace, previous, e);
+    }
+    log.info("Instance {} resized ({} ms)", id, elapsedMillis(started));
+  }
+
+  /**
+   * Deletes every object labelled with the instance, removes its share of the namespace's quota and
+   * deletes the namespace with the owner's last instance. Succeeds when nothing is left.
+   *
+   * @param instance which instance
+   * @throws ProvisioningException when the API server keeps failing or refuses
+   */
+  @Override
+  public void deprovision(InstanceRef instance) {
+    String namespace = namespaceOf(instance.ownerId());
+    long started = System.nanoTime();
+    removeInstance(instance, namespace);
+    log.info(
+        "Instance {} of owner {} deprovisioned ({} ms)",
+        instance.instanceId(),
+        instance.ownerId(),
+        elapsedMillis(started));
+  }
+
+  /**
+   * Whether every Deployment of the instance is available; otherwise the reason read from pod
+   * status, Deployment conditions and events.
+   *
+   * @param instance which instance
+   * @return up, or down with the reason ({@code instance does not exist} when it has no objects)
+   * @throws ProvisioningException when the API server cannot be read
+   */
+  @Override
+  public InstanceHealth health(InstanceRef instance) {
+    UUID id = instance.instanceId();
+    String namespace = namespaceOf(instance.ownerId());
+    List<Deployment> deployments =
+        retrier.call(
+            id,
+            "listing Deployments of " + namespace,
+            () ->
+                client
+                    .apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .withLabel(KubernetesLabels.INSTANCE, id.toString())
+                    .list()
+                    .getItems());
+    if (deployments.isEmpty()) {
+      return InstanceHealth.down("instance does not exist");
+    }
+    List<String> names = new ArrayList<>();
+    String unavailable = null;
+    for (Deployment d : deployments) {
+      names.add(d.getMetadata().getName());
+      if (unavailable == null && !ReadinessWaiter.isAvailable(d)) {
+        unavailable = d.getMetadata().getName();
+      }
+    }
+    if (unavailable == null) {
+      return InstanceHealth.up();
+    }
+    String notAvailable = "Deployment " + unavailable + " is not available";
+    return InstanceHealth.down(
+        readiness.diagnose(id, namespace, names).map(Diagnosis::reason).orElse(notAvailable));
+  }
+
+  /**
+   * The CPU and memory the instance's pods use, from the metrics API (metrics-server). Volume usage
+   * is not measured and reported as 0.
+   *
+   * @param instance which instance
+   * @return the usage, or empty when the cluster has no metrics API or no figures for the pods
+   * @throws ProvisioningException when the metrics API keeps failing
+   */
+  @Override
+  public Optional<ResourceUsage> usage(InstanceRef instance) {
+    UUID id = instance.instanceId();
+    String namespace = namespaceOf(instance.ownerId());
+    PodMetricsList metrics;
+    try {
+      metrics =
+          retrier.call(
+              id,
+              "reading pod metrics of " + namespace,
+              () ->
+                  client
+                      .top()
+                      .pods()
+                      .inNamespace(namespace)
+                      .withLabels(Map.of(KubernetesLabels.INSTANCE, id.toString()))
+                      .metrics());
+    } catch (ProvisioningException e) {
+      if (e.getCause() instanceof KubernetesClientException k
+          && (k.getCode() == 404 || k.getCode() == 503)) {
+        log.debug("Instance {}: no metrics API ({})", id, ApiRetrier.describe(k));
+        return Optional.empty();
+      }
+      throw e;
+    }
+    if (metrics == null || metrics.getItems().isEmpty()) {
+      return Optional.empty();
+    }
+    BigDecimal cpuCores = BigDecimal.ZERO;
+    BigDecimal memoryBytes = BigDecimal.ZERO;
+    for (PodMetrics pod : metrics.getItems()) {
+      for (ContainerMetrics container : pod.getContainers()) {
+        Quantity cpu = container.getUsage().get("cpu");
+        Quantity memory = container.getUsage().get("memory");
+        if (cpu != null) {
+          cpuCores = cpuCores.add(cpu.getNumericalAmount());
+        }
+        if (memory != null) {
+          memoryBytes = memoryBytes.add(Quantity.getAmountInBytes(memory));
+        }
+      }
+    }
+    // The metrics API has no volume usage; storage is reported as 0 (not measured).
+    return Optional.of(
+        new ResourceUsage(
+            cpuCores.movePointRight(3).longValue(),
+            memoryBytes.divideToIntegralValue(BigDecimal.valueOf(MIB)).longValue(),
+            0.0));
+  }
+
+  /**
+   * Stops the provisioner's watch of Deployments, and closes the client if the provisioner built
+   * it; a client handed in stays open.
+   */
+  @Override
+  public void close() {
+    watch.close();
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- provisioning
+
+  private void check(InstanceSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    String problem = renderer.problem(spec);
+    if (problem != null) {
+      throw new ProvisioningException(spec.instanceId(), problem, false, null);
+    }
+  }
+
+  /**
+   * Writes every object of the instance (and its namespace), creating or updating each.
+   *
+   * @return the generation of each Deployment as written, by name
+   */
+  private Map<String, Long> applyInstance(InstanceSpec spec, String namespace) {
+    UUID id = spec.instanceId();
+    Map<String, PersistentVolumeClaim> volumes = volumesOf(id, namespace);
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    volumes.forEach((name, claim) -> sizes.put(name, gib(claim)));
+    ensureNamespace(spec, namespace);
+    // The quota grows before the pods that need it are written.
+    quotas.record(id, namespace, spec.ownerId(), footprint(spec, sizes));
+    writer.apply(id, renderer.limitRange(namespace, spec.ownerId()));
+    for (NetworkPolicy policy : renderer.namespacePolicies(namespace, spec.ownerId())) {
+      writer.apply(id, policy);
+    }
+    writeSecret(spec, namespace);
+    Map<String, Long> generations = new LinkedHashMap<>();
+    for (HasMetadata object : renderer.instanceObjects(namespace, spec)) {
+      HasMetadata written = writer.apply(id, object);
+      if (written instanceof Deployment d) {
+        Long generation = d.getMetadata().getGeneration();
+        generations.put(d.getMetadata().getName(), generation == null ? 0L : generation);
+      }
+    }
+    return generations;
+  }
+
+  private void ensureNamespace(InstanceSpec spec, String namespace) {
+    UUID id = spec.instanceId();
+    Namespace existing =
+        retrier.call(
+            id,
+            "reading Namespace " + namespace,
+            () -> client.namespaces().withName(namespace).get());
+    if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
+      log.info("Instance {}: namespace {} is being deleted; waiting for it to go", id, namespace);
+      try {
+        client
+            .namespaces()
+            .withName(namespace)
+            .waitUntilCondition(
+                Objects::isNull, settings.readinessTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (KubernetesClientTimeoutException e) {
+        throw new ProvisioningException(
+            id,
+            "namespace "
+                + namespace
+                + " is still being deleted after "
+                + settings.readinessTimeout(),
+            true,
+            e);
+      }
+    }
+    writer.apply(id, renderer.namespace(namespace, spec.ownerId()));
+  }
+
+  private void writeSecret(InstanceSpec spec, String namespace) {
+    Map<String, String> fresh = new TreeMap<>();
+    spec.generatedSecrets().forEach(key -> fresh.put(key, secretGenerator.generate(key)));
+    writer.modify(
+        spec.instanceId(),
+        renderer.secret(namespace, spec, fresh),
+        existing -> {
+          Map<String, String> values = decode(existing);
+          int before = values.size();
+          spec.generatedSecrets()
+              .forEach(key -> values.computeIfAbsent(key, secretGenerator::generate));
+          if (values.size() > before) {
+            log.info(
+                "Instance {}: generated {} new secret value(s)",
+                spec.instanceId(),
+                values.size() - before);
+          }
+          return writer.merge(existing, renderer.secret(namespace, spec, values));
+        });
+  }
+
+  private Secret readSecret(InstanceSpec spec, String namespace) {
+    Secret locator = secretLocator(spec.subdomain(), namespace);
+    return retrier.call(
+        spec.instanceId(),
+        "reading Secret " + namespace + "/" + locator.getMetadata().getName(),
+        () -> client.resource(locator).get());
+  }
+
+  private static boolean wasReady(Secret secret) {
+    return secret != null
+        && secret.getMetadata().getAnnotations() != null
+        && secret
+            .getMetadata()
+            .getAnnotations()
+            .containsKey(KubernetesLabels.FIRST_READY_ANNOTATION);
+  }
+
+  private void markReady(InstanceSpec spec, String namespace) {
+    writer.update(
+        spec.instanceId(),
+        secretLocator(spec.subdomain(), namespace),
+        secret -> {
+          if (!wasReady(secret)) {
+            Map<String, String> annotations = new LinkedHashMap<>();
+            if (secret.getMetadata().getAnnotations() != null) {
+              annotations.putAll(secret.getMetadata().getAnnotations());
+            }
+            annotations.put(
+                KubernetesLabels.FIRST_READY_ANNOTATION, settings.clock().instant().toString());
+            secret.getMetadata().setAnnotations(annotations);
+          }
+          return secret;
+        });
+  }
+
+  private Footprint footprint(InstanceSpec spec, Map<String, Long> existingGiB) {
+    return Footprint.of(spec, existingGiB, c -> Names.volume(spec.subdomain(), c.name()));
+  }
+
+  // ---------------------------------------------------------------- resizing
+
+  private Map<String, PersistentVolumeClaim> volumesOf(UUID id, String namespace) {
+    List<PersistentVolumeClaim> claims =
+        retrier.call(
+            id,
+            "listing PersistentVolumeClaims of " + namespace,
+            () ->
+                client
+                    .persistentVolumeClaims()
+                    .inNamespace(namespace)
+                    .withLabel(KubernetesLabels.INSTANCE, id.toString())
+                    .list()
+                    .getItems());
+    Map<String, PersistentVolumeClaim> byName = new TreeMap<>();
+    claims.forEach(c -> byName.put(c.getMetadata().getName(), c));
+    return byName;
+  }
+
+  /** Refuses, before anything changes, storage that would shrink or cannot grow. */
+  private void checkStorage(InstanceSpec spec, Map<String, PersistentVolumeClaim> volumes) {
+    for (ContainerSpec c : ManifestRenderer.components(spec)) {
+      PersistentVolumeClaim claim = volumes.get(Names.volume(spec.subdomain(), c.name()));
+      if (!ManifestRenderer.hasVolume(c) || claim == null) {
+        continue;
+      }
+      long current = gib(claim);
+      long wanted = c.resources().storageGiB();
+      if (wanted < current) {
+        throw new ProvisioningException(
+            spec.instanceId(),
+            "storage cannot shrink: volume of "
+                + c.name()
+                + " has "
+                + current
+                + "Gi, the plan asks for "
+                + wanted
+                + "Gi",
+            false,
+            null);
+      }
+      if (wanted > current) {
+        String className = claim.getSpec().getStorageClassName();
+        StorageClass storageClass = storageClass(spec.instanceId(), className);
+        if (storageClass == null || !Boolean.TRUE.equals(storageClass.getAllowVolumeExpansion())) {
+          String name =
+              storageClass == null
+                  ? (className == null ? "(no default class)" : className + " (not found)")
+                  : storageClass.getMetadata().getName();
+          throw new ProvisioningException(
+              spec.instanceId(),
+              "storage of "
+                  + c.name()
+                  + " cannot grow from "
+                  + current
+                  + "Gi to "
+                  + wanted
+                  + "Gi: storage class "
+                  + name
+                  + " does not allow volume expansion; nothing was changed",
+              false,
+              null);
+        }
+      }
+    }
+  }
+
+  private StorageClass storageClass(UUID id, String name) {
+    List<StorageClass> classes =
+        retrier.call(
+            id,
+            "listing StorageClasses",
+            () -> client.storage().v1().storageClasses().list().getItems());
+    for (StorageClass sc : classes) {
+      Map<String, String> annotations = sc.getMetadata().getAnnotations();
+      boolean isDefault =
+          annotations != null
+              && "true".equals(annotations.get("storageclass.kubernetes.io/is-default-class"));
+      if (name == null ? isDefault : name.equals(sc.getMetadata().getName())) {
+        return sc;
+      }
+    }
+    return null;
+  }
+
+  /** The instance at its current CPU and memory (and the new storage), read from its Deployment. */
+  private Optional<InstanceSpec> previousSize(InstanceSpec spec, String namespace) {
+    String name = Names.deployment(spec.subdomain(), spec.app().name());
+    Deployment current =
+        retrier.call(
+            spec.instanceId(),
+            "reading Deployment " + namespace + "/" + name,
+            () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+    if (current == null) {
+      return Optional.empty();
+    }
+    try {
+      Map<String, Quantity> limits =
+          current
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .getResources()
+              .getLimits();
+      int cpu = limits.get("cpu").getNumericalAmount().movePointRight(3).intValueExact();
+      int memory =
+          Quantity.getAmountInBytes(limits.get("memory"))
+              .divideToIntegralValue(BigDecimal.valueOf(MIB))
+              .intValueExact();
+      String plan = current.getMetadata().getLabels().get(KubernetesLabels.PLAN);
+      return Optional.of(
+          spec.resizedTo(
+              plan == null ? spec.planSlug() : plan,
+              new ResourceLimits(cpu, memory, spec.app().resources().storageGiB())));
+    } catch (RuntimeException e) {
+      log.warn(
+          "Instance {}: cannot read its current size, no rollback possible", spec.instanceId());
+      return Optional.empty();
+    }
+  }
+
+  private ProvisioningException rollBack(
+      InstanceSpec spec,
+      String namespace,
+      Optional<InstanceSpec> previous,
+      ProvisioningException e) {
+    if (previous.isEmpty() || previous.get().app().resources().equals(spec.app().resources())) {
+      return e;
+    }
+    ResourceLimits old = previous.get().app().resources();
+    try {
+      applyInstance(previous.get(), namespace);
+    } catch (RuntimeException rollbackFailure) {
+      e.addSuppressed(rollbackFailure);
+      log.error(
+          "Instance {}: rolling back the resize failed too", spec.instanceId(), rollbackFailure);
+      return e;
+    }
+    log.warn(
+        "Instance {}: resize failed, rolled back to {}m CPU and {}Mi memory",
+        spec.instanceId(),
+        old.cpuMillicores(),
+        old.memoryMiB());
+    return new ProvisioningException(
+        spec.instanceId(),
+        reason(e)
+            + "; rolled back to "
+            + old.cpuMillicores()
+            + "m CPU and "
+            + old.memoryMiB()
+            + "Mi memory (volumes keep their new size)",
+        e.retryable(),
+        e);
+  }
+
+  // ---------------------------------------------------------------- removal
+
+  private void discard(InstanceRef instance, ProvisioningException cause) {
+    try {
+      removeInstance(instance, namespaceOf(instance.ownerId()));
+    } catch (RuntimeException cleanupFailure) {
+      log.error(
+          "Instance {}: removing the half-made instance failed; deprovision it again",
+          instance.instanceId(),
+          cleanupFailure);
+      cause.addSuppressed(cleanupFailure);
+    }
+  }
+
+  private void removeInstance(InstanceRef instance, String namespace) {
+    UUID id = instance.instanceId();
+    Namespace existing =
+        retrier.call(
+            id,
+            "reading Namespace " + namespace,
+            () -> client.namespaces().withName(namespace).get());
+    if (existing == null) {
+      log.debug("Instance {}: namespace {} does not exist, nothing to remove", id, namespace);
+      return;
+    }
+    String label = id.toString();
+    List<String> tlsSecrets = new ArrayList<>();
+    for (Ingress ingress :
+        retrier.call(
+            id,
+            "listing Ingresses of " + namespace,
+            () ->
+                client
+                    .network()
+                    .v1()
+                    .ingresses()
+                    .inNamespace(namespace)
+                    .withLabel(KubernetesLabels.INSTANCE, label)
+                    .list()
+                    .getItems())) {
+      for (IngressTLS tls : ingress.getSpec().getTls()) {
+        if (tls.getSecretName() != null) {
+          tlsSecrets.add(tls.getSecretName());
+        }
+      }
+    }
+    for (Class<? extends HasMetadata> kind : InstanceKinds.ALL) {
+      retrier.run(
+          id,
+          "deleting " + kind.getSimpleName() + "s of instance in " + namespace,
+          () ->
+              client
+                  .resources(kind)
+                  .inNamespace(namespace)
+                  .withLabel(KubernetesLabels.INSTANCE, label)
+                  .delete());
+    }
+    for (String secret : tlsSecrets) {
+      retrier.run(
+          id,
+          "deleting Secret " + namespace + "/" + secret,
+          () -> client.secrets().inNamespace(namespace).withName(secret).delete());
+    }
+    int remaining = quotas.release(id, namespace, instance.ownerId());
+    if (remaining > 0) {
+      log.debug("Instance {}: namespace {} keeps {} other instance(s)", id, namespace, remaining);
+      return;
+    }
+    List<Deployment> others =
+        retrier.call(
+            id,
+            "listing Deployments of " + namespace,
+            () ->
+                client
+                    .apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .withLabel(KubernetesLabels.MANAGED_BY, KubernetesLabels.MANAGED_BY_VALUE)
+                    .list()
+                    .getItems());
+    if (!others.isEmpty()) {
+      log.warn(
+          "Instance {}: namespace {} has no quota share left but {} Deployment(s); keeping it",
+          id,
+          namespace,
+          others.size());
+      return;
+    }
+    retrier.run(
+        id,
+        "deleting Namespace " + namespace,
+        () -> client.namespaces().withName(namespace).delete());
+    log.info(
+        "Instance {} was the last of owner {}: namespace {} deleted",
+        id,
+        instance.ownerId(),
+        namespace);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static Secret secretLocator(String subdomain, String namespace) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(Names.secret(subdomain))
+        .withNamespace(namespace)
+        .endMetadata()
+        .build();
+  }
+
+  private static Map<String, String> decode(Secret secret) {
+    Map<String, String> values = new TreeMap<>();
+    if (secret.getData() != null) {
+      secret
+          .getData()
+          .forEach(
+              (key, value) ->
+                  values.put(
+                      key, new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
+    }
+    return values;
+  }
+
+  private static long gib(PersistentVolumeClaim claim) {
+    Quantity size = claim.getSpec().getResources().getRequests().get("storage");
+    return Quantity.getAmountInBytes(size)
+        .divideToIntegralValue(BigDecimal.valueOf(1024L * MIB))
+        .longValue();
+  }
+
+  private static String reason(ProvisioningException e) {
+    Object reason = e.details().get("reason");
+    return reason == null ? e.getMessage() : reason.toString();
+  }
+
+  private static long elapsedMillis(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+}

@@ -1,0 +1,291 @@
+package io.minispod.k8s;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.minispod.FieldErrors;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Configures a {@link KubernetesProvisioner}. Only the base domain is required; every other setting
+ * has a default that suits a cluster with ingress-nginx. {@link #build()} reports every bad setting
+ * at once.
+ *
+ * <pre>{@code
+ * KubernetesProvisioner provisioner =
+ *     KubernetesProvisioner.builder()
+ *         .baseDomain("apps.example.com")
+ *         .ingressClass("nginx")
+ *         .clusterIssuer("letsencrypt")
+ *         .build();
+ * }</pre>
+ */
+public final class KubernetesProvisionerBuilder {
+
+  private static final Pattern DNS_NAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern PREFIX = Pattern.compile("[a-z]([-a-z0-9]*)?");
+
+  private KubernetesClient client;
+  private String baseDomain;
+  private String ingressClass = "nginx";
+  private String clusterIssuer;
+  private boolean externalTls;
+  private String ingressNamespace = "ingress-nginx";
+  private String namespacePrefix = "minispod-";
+  private String storageClass;
+  private Duration readinessTimeout = Duration.ofMinutes(5);
+  private Duration readinessPollInterval = Duration.ofSeconds(5);
+  private int maxAttempts = 5;
+  private Duration initialBackoff = Duration.ofMillis(200);
+  private Duration maxBackoff = Duration.ofSeconds(5);
+  private Clock clock = Clock.systemUTC();
+  private SecretGenerator secretGenerator = SecretGenerator.SECURE_RANDOM;
+
+  KubernetesProvisionerBuilder() {}
+
+  /**
+   * The client to the cluster. Default: a client the provisioner builds and closes itself, from the
+   * kubeconfig ({@code KUBECONFIG} or {@code ~/.kube/config}) or, inside a pod, from the service
+   * account; its own request retries are turned off because the provisioner retries. A client
+   * handed in here is not closed by the provisioner.
+   *
+   * @param client the client
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder client(KubernetesClient client) {
+    this.client = Objects.requireNonNull(client, "client");
+    return this;
+  }
+
+  /**
+   * The domain under which instances get their host names: {@code <subdomain>.<baseDomain>}.
+   * Required; a wildcard DNS record for it must point at the ingress controller.
+   *
+   * @param baseDomain such as {@code apps.example.com}
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder baseDomain(String baseDomain) {
+    this.baseDomain = Objects.requireNonNull(baseDomain, "baseDomain");
+    return this;
+  }
+
+  /**
+   * The IngressClass of the instances' Ingresses. Default: {@code nginx}.
+   *
+   * @param ingressClass the class name
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder ingressClass(String ingressClass) {
+    this.ingressClass = Objects.requireNonNull(ingressClass, "ingressClass");
+    return this;
+  }
+
+  /**
+   * A cert-manager ClusterIssuer: each Ingress then asks it for a certificate and serves TLS, and
+   * URLs use {@code https}. Default: none.
+   *
+   * @param clusterIssuer the issuer's name, or {@code null} for none
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder clusterIssuer(String clusterIssuer) {
+    this.clusterIssuer = clusterIssuer;
+    return this;
+  }
+
+  /**
+   * Whether TLS is terminated before the ingress controller (a load balancer, or the controller's
+   * default wildcard certificate), so URLs use {@code https} without a cert-manager issuer.
+   * Default: {@code false} (URLs use {@code http} unless an issuer is set).
+   *
+   * @param externalTls whether instances are served over TLS anyway
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder externalTls(boolean externalTls) {
+    this.externalTls = externalTls;
+    return this;
+  }
+
+  /**
+   * The namespace the ingress controller runs in: the only source of traffic to an app. Default:
+   * {@code ingress-nginx}.
+   *
+   * @param ingressNamespace the namespace name
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder ingressNamespace(String ingressNamespace) {
+    this.ingressNamespace = Objects.requireNonNull(ingressNamespace, "ingressNamespace");
+    return this;
+  }
+
+  /**
+   * What every owner namespace starts with; the rest is a hash of the owner id. Default: {@code
+   * minispod-}.
+   *
+   * @param namespacePrefix lower-case letters, digits and dashes, starting with a letter, at most
+   *     40 characters
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder namespacePrefix(String namespacePrefix) {
+    this.namespacePrefix = Objects.requireNonNull(namespacePrefix, "namespacePrefix");
+    return this;
+  }
+
+  /**
+   * The StorageClass of the instances' volumes; it should allow volume expansion, or upgrades that
+   * add storage are refused. Default: the cluster's default class.
+   *
+   * @param storageClass the class name, or {@code null} for the cluster default
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder storageClass(String storageClass) {
+    this.storageClass = storageClass;
+    return this;
+  }
+
+  /**
+   * How long provisioning and resizing wait for an instance to become available. Default: 5
+   * minutes.
+   *
+   * @param timeout a positive duration
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder readinessTimeout(Duration timeout) {
+    this.readinessTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * How often, while waiting for readiness, pod status is read to fail early when waiting cannot
+   * help (an image that cannot be pulled). Default: 5 seconds.
+   *
+   * @param interval a positive duration
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder readinessPollInterval(Duration interval) {
+    this.readinessPollInterval = Objects.requireNonNull(interval, "interval");
+    return this;
+  }
+
+  /**
+   * How API calls that fail transiently (5xx, 409, 429, timeouts, broken connections) are retried:
+   * exponential backoff with jitter. Default: 5 attempts, from 200 ms up to 5 s.
+   *
+   * @param maxAttempts attempts per call, from 1 to 100
+   * @param initialBackoff the first pause, positive
+   * @param maxBackoff the longest pause, at least the first
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder retries(
+      int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    this.maxAttempts = maxAttempts;
+    this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+    this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+    return this;
+  }
+
+  /**
+   * The clock that dates when an instance was first ready. Default: the system clock in UTC.
+   *
+   * @param clock the clock
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  KubernetesProvisionerBuilder secretGenerator(SecretGenerator secretGenerator) {
+    this.secretGenerator = Objects.requireNonNull(secretGenerator, "secretGenerator");
+    return this;
+  }
+
+  /**
+   * Builds the provisioner.
+   *
+   * @return the provisioner
+   * @throws io.minispod.ValidationException naming every bad setting
+   */
+  public KubernetesProvisioner build() {
+    FieldErrors errors = new FieldErrors();
+    errors.require(
+        baseDomain != null && baseDomain.length() <= 200 && DNS_NAME.matcher(baseDomain).matches(),
+        "baseDomain",
+        "must be a lower-case DNS name such as apps.example.com, was " + baseDomain);
+    errors.require(
+        DNS_NAME.matcher(ingressClass).matches(),
+        "ingressClass",
+        "must be an IngressClass name, was " + ingressClass);
+    errors.require(
+        clusterIssuer == null || DNS_NAME.matcher(clusterIssuer).matches(),
+        "clusterIssuer",
+        "must be a ClusterIssuer name, was " + clusterIssuer);
+    errors.require(
+        DNS_LABEL.matcher(ingressNamespace).matches() && ingressNamespace.length() <= 63,
+        "ingressNamespace",
+        "must be a namespace name, was " + ingressNamespace);
+    errors.require(
+        PREFIX.matcher(namespacePrefix).matches() && namespacePrefix.length() <= 40,
+        "namespacePrefix",
+        "must be lower-case letters, digits and dashes starting with a letter, at most 40"
+            + " characters, was "
+            + namespacePrefix);
+    errors.require(
+        storageClass == null || DNS_NAME.matcher(storageClass).matches(),
+        "storageClass",
+        "must be a StorageClass name, was " + storageClass);
+    errors.require(
+        readinessTimeout.toMillis() > 0,
+        "readinessTimeout",
+        "must be positive, was " + readinessTimeout);
+    errors.require(
+        readinessPollInterval.toMillis() > 0,
+        "readinessPollInterval",
+        "must be positive, was " + readinessPollInterval);
+    errors.require(
+        maxAttempts >= 1 && maxAttempts <= 100,
+        "maxAttempts",
+        "must be from 1 to 100, was " + maxAttempts);
+    errors.require(
+        initialBackoff.toMillis() > 0, "initialBackoff", "must be positive, was " + initialBackoff);
+    errors.require(
+        maxBackoff.compareTo(initialBackoff) >= 0,
+        "maxBackoff",
+        "must be at least the initial backoff " + initialBackoff + ", was " + maxBackoff);
+    errors.throwIfAny();
+    Settings settings =
+        new Settings(
+            baseDomain,
+            ingressClass,
+            clusterIssuer,
+            externalTls,
+            ingressNamespace,
+            namespacePrefix,
+            storageClass,
+            readinessTimeout,
+            readinessPollInterval,
+            clock);
+    boolean ownsClient = client == null;
+    KubernetesClient chosen = ownsClient ? defaultClient() : client;
+    return new KubernetesProvisioner(
+        chosen,
+        ownsClient,
+        settings,
+        secretGenerator,
+        new ApiRetrier(
+            maxAttempts,
+            initialBackoff,
+            maxBackoff,
+            duration -> Thread.sleep(duration.toMillis())));
+  }
+
+  private static KubernetesClient defaultClient() {
+    Config config = Config.autoConfigure(null);
+    config.setRequestRetryBackoffLimit(0);
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+}

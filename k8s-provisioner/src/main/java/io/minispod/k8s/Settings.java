@@ -1,0 +1,36 @@
+package io.minispod.k8s;
+
+import io.minispod.catalog.provisioning.InstanceSpec;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The configuration a {@link KubernetesProvisionerBuilder} collected, validated. */
+record Settings(
+    String baseDomain,
+    String ingressClass,
+    String clusterIssuer,
+    boolean externalTls,
+    String ingressNamespace,
+    String namespacePrefix,
+    String storageClass,
+    Duration readinessTimeout,
+    Duration readinessPollInterval,
+    Clock clock) {
+
+  /** {@code https} when TLS is served (by cert-manager or in front of the ingress). */
+  String scheme() {
+    return clusterIssuer != null || externalTls ? "https" : "http";
+  }
+
+  String host(InstanceSpec spec) {
+    return spec.subdomain() + "." + baseDomain;
+  }
+
+  String url(InstanceSpec spec) {
+    return scheme() + "://" + host(spec);
+  }
+
+  String namespace(String ownerId) {
+    return Names.namespace(namespacePrefix, ownerId);
+  }
+}

@@ -1,0 +1,206 @@
+package io.minispod.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.minispod.catalog.provisioning.ProvisioningException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+final class ApiRetrierTest {
+
+  private static final UUID ID = UUID.fromString("11111111-2222-3333-4444-555555555555");
+
+  private final List<Duration> pauses = new ArrayList<>();
+  private final ApiRetrier retrier =
+      new ApiRetrier(5, Duration.ofMillis(100), Duration.ofMillis(300), pauses::add);
+
+  @Test
+  void call_transientFailuresThenSuccess_retriesWithGrowingCappedBackoff() {
+    AtomicInteger calls = new AtomicInteger();
+
+    String result =
+        retrier.call(
+            ID,
+            "reading x",
+            () -> {
+              if (calls.incrementAndGet() < 5) {
+                throw http(calls.get() % 2 == 0 ? 409 : 503, "busy");
+              }
+              return "done";
+            });
+
+    assertThat(result).isEqualTo("done");
+    assertThat(calls).hasValue(5);
+    // Jittered within [half, full] of 100, 200, 300, 300 ms.
+    assertThat(pauses).hasSize(4);
+    assertThat(pauses.get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
+    assertThat(pauses.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+    assertThat(pauses.get(2)).isBetween(Duration.ofMillis(150), Duration.ofMillis(300));
+    assertThat(pauses.get(3)).isBetween(Duration.ofMillis(150), Duration.ofMillis(300));
+  }
+
+  @Test
+  void call_transientFailuresOutlastAttempts_failRetryableNamingTheCall() {
+    KubernetesClientException last = http(500, "etcd leader changed");
+
+    assertThatThrownBy(
+            () ->
+                retrier.call(
+                    ID,
+                    "writing Deployment ns/x",
+                    () -> {
+                      throw last;
+                    }))
+        .isInstanceOfSatisfying(
+            ProvisioningException.class,
+            e -> {
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.getCause()).isSameAs(last);
+              assertThat(e.details()).containsEntry("instanceId", ID.toString());
+            })
+        .hasMessage(
+            "Instance "
+                + ID
+                + ": writing Deployment ns/x failed after 5 attempts: HTTP 500: etcd leader changed");
+    assertThat(pauses).hasSize(4);
+  }
+
+  @Test
+  void call_clientError_isRefusedAtOnce() {
+    assertThatThrownBy(
+            () ->
+                retrier.call(
+                    ID,
+                    "writing Ingress ns/x",
+                    () -> {
+                      throw http(422, "spec.rules[0].host: Invalid value");
+                    }))
+        .isInstanceOfSatisfying(
+            ProvisioningException.class, e -> assertThat(e.retryable()).isFalse())
+        .hasMessageContaining("writing Ingress ns/x was refused: HTTP 422: spec.rules[0].host");
+    assertThat(pauses).isEmpty();
+  }
+
+  @Test
+  void call_namespaceTerminatingOrGone_failsAtOnceButRetryable() {
+    KubernetesClientException terminating =
+        new KubernetesClientException(
+            new StatusBuilder()
+                .withCode(403)
+                .withReason("Forbidden")
+                .withMessage(
+                    "deployments.apps \"x\" is forbidden: unable to create new content in namespace"
+                        + " minispod-1 because it is being terminated")
+                .build());
+    KubernetesClientException gone =
+        new KubernetesClientException(
+            new StatusBuilder()
+                .withCode(404)
+                .withMessage("namespaces \"minispod-1\" not found")
+                .withNewDetails()
+                .withKind("namespaces")
+                .withName("minispod-1")
+                .endDetails()
+                .build());
+
+    for (KubernetesClientException refusal : new KubernetesClientException[] {terminating, gone}) {
+      assertThatThrownBy(
+              () ->
+                  retrier.call(
+                      ID,
+                      "writing Deployment minispod-1/x",
+                      () -> {
+                        throw refusal;
+                      }))
+          .isInstanceOfSatisfying(
+              ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
+          .hasMessageContaining("was refused");
+    }
+    assertThat(pauses).isEmpty();
+    assertThat(ApiRetrier.isNamespaceGone(http(404, "deployments.apps \"x\" not found"))).isFalse();
+    assertThat(ApiRetrier.isNamespaceGone(http(403, "forbidden by RBAC"))).isFalse();
+    assertThat(ApiRetrier.isNamespaceGone(new IllegalStateException())).isFalse();
+  }
+
+  @Test
+  void call_provisioningExceptionInside_passesThrough() {
+    ProvisioningException inner = new ProvisioningException(ID, "inner", false, null);
+
+    assertThatThrownBy(
+            () ->
+                retrier.run(
+                    ID,
+                    "x",
+                    () -> {
+                      throw inner;
+                    }))
+        .isSameAs(inner);
+  }
+
+  @Test
+  void call_interruptedWhileBackingOff_failsRetryableAndKeepsTheFlag() {
+    ApiRetrier interrupted =
+        new ApiRetrier(
+            3,
+            Duration.ofMillis(10),
+            Duration.ofMillis(10),
+            d -> {
+              throw new InterruptedException("stop");
+            });
+
+    try {
+      assertThatThrownBy(
+              () ->
+                  interrupted.call(
+                      ID,
+                      "reading y",
+                      () -> {
+                        throw new ApiRetrier.TransientException(
+                            "Secret ns/y is still being deleted");
+                      }))
+          .isInstanceOfSatisfying(
+              ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
+          .hasMessageContaining(
+              "reading y was interrupted while retrying: Secret ns/y is still being deleted");
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void isTransient_classifiesServerAnswers() {
+    assertThat(ApiRetrier.isTransient(http(500, "x"))).isTrue();
+    assertThat(ApiRetrier.isTransient(http(503, "x"))).isTrue();
+    assertThat(ApiRetrier.isTransient(http(409, "x"))).isTrue();
+    assertThat(ApiRetrier.isTransient(http(429, "x"))).isTrue();
+    assertThat(ApiRetrier.isTransient(new KubernetesClientException("timeout", new IOException())))
+        .isTrue();
+    assertThat(ApiRetrier.isTransient(http(403, "x"))).isFalse();
+    assertThat(ApiRetrier.isTransient(http(404, "x"))).isFalse();
+    assertThat(ApiRetrier.isTransient(new IllegalStateException("closed"))).isFalse();
+  }
+
+  @Test
+  void describe_usesTheStatusMessageOrTheRootCause() {
+    assertThat(ApiRetrier.describe(http(500, "boom"))).isEqualTo("HTTP 500: boom");
+    assertThat(
+            ApiRetrier.describe(
+                new KubernetesClientException("wrapper", new IOException("connection reset"))))
+        .isEqualTo("connection reset");
+    assertThat(ApiRetrier.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
+  }
+
+  private static KubernetesClientException http(int code, String message) {
+    return new KubernetesClientException(
+        new StatusBuilder().withCode(code).withMessage(message).build());
+  }
+}
