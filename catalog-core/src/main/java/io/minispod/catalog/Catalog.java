@@ -2,7 +2,9 @@ package io.minispod.catalog;
 
 import io.minispod.quota.QuotaManager;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -159,5 +161,20 @@ public final class Catalog implements AutoCloseable {
   /** The catalog's store. */
   CatalogStore store() {
     return store;
+  }
+
+  /**
+   * An active service by slug, from the cache {@link CatalogService#getServiceDetails} reads: what
+   * a node serves to browsers is what it subscribes to.
+   */
+  Optional<ServiceStructure> activeService(String slug) {
+    return caches.service(slug, s -> store.activeServices(dsl, List.of(s)).stream().findFirst());
+  }
+
+  /** Any service by id, archived or not, with all its plans, through the catalog's caches. */
+  ServiceStructure serviceById(UUID serviceId) {
+    return caches
+        .serviceById(serviceId, id -> store.service(dsl, id))
+        .orElseThrow(() -> CatalogNotFoundException.service(serviceId));
   }
 }

@@ -36,6 +36,7 @@ final class CatalogCaches {
 
   private final Cache<String, List<ServiceCategory>> categories;
   private final Cache<String, Optional<ServiceStructure>> services;
+  private final Cache<UUID, Optional<ServiceStructure>> servicesById;
   private final Cache<CatalogStore.SearchKey, List<UUID>> searches;
   private final Cache<UUID, SearchHit> hits;
   private final Cache<UUID, QuotaFigures> quota;
@@ -44,6 +45,7 @@ final class CatalogCaches {
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     categories = build(ticker, 1, structureExpiry);
     services = build(ticker, maximumSize, structureExpiry);
+    servicesById = build(ticker, maximumSize, structureExpiry);
     // Weighed by hits: a search holds only service ids, whose summaries are cached once each.
     searches =
         Caffeine.newBuilder()
@@ -71,6 +73,14 @@ final class CatalogCaches {
   Optional<ServiceStructure> service(
       String slug, Function<String, Optional<ServiceStructure>> loader) {
     return get(services, structureEpoch, slug, loader);
+  }
+
+  /**
+   * Any service (archived ones included) by id, with all its plans: what subscriptions refer to.
+   */
+  Optional<ServiceStructure> serviceById(
+      UUID serviceId, Function<UUID, Optional<ServiceStructure>> loader) {
+    return get(servicesById, structureEpoch, serviceId, loader);
   }
 
   List<UUID> search(
@@ -146,6 +156,7 @@ final class CatalogCaches {
     quotaEpoch.incrementAndGet();
     categories.invalidateAll();
     services.invalidateAll();
+    servicesById.invalidateAll();
     searches.invalidateAll();
     hits.invalidateAll();
     quota.invalidateAll();

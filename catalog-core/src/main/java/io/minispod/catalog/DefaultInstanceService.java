@@ -102,7 +102,7 @@ final class DefaultInstanceService implements InstanceService {
             env.put(name, value);
           }
         });
-    Plan plan = services.specs().plan(subscription.getPlanId());
+    Plan plan = services.specs().plan(subscription.getServiceId(), subscription.getPlanId());
     services.provisioner().provision(services.specs().spec(subscription, instance, plan, env));
     services
         .dsl()

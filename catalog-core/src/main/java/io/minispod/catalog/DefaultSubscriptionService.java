@@ -256,7 +256,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
   public List<UpgradeOption> options(String userId, UUID subscriptionId) {
     SubscriptionRecord s = own(userId, subscriptionId);
     ServiceStructure service = services.specs().service(s.getServiceId());
-    Plan current = services.specs().plan(s.getPlanId());
+    Plan current = services.specs().plan(s.getServiceId(), s.getPlanId());
     BillingPeriod period =
         new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant());
     Instant now = services.now();
@@ -300,7 +300,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
       return outcomeOf(subscriptionId, idempotencyKey, Kind.UPGRADE);
     }
     ServiceStructure service = services.specs().service(s.getServiceId());
-    Plan current = services.specs().plan(s.getPlanId());
+    Plan current = services.specs().plan(s.getServiceId(), s.getPlanId());
     Plan target =
         service.plans().stream()
             .filter(p -> p.slug().equals(targetPlanSlug))

@@ -195,7 +195,7 @@ public final class HealthMonitor {
                         .subscriptions()
                         .subscription(cfg.dsl(), instance.getSubscriptionId())
                         .orElseThrow());
-    Plan current = services.specs().plan(subscription.getPlanId());
+    Plan current = services.specs().plan(subscription.getServiceId(), subscription.getPlanId());
     Optional<Plan> next =
         services.specs().service(subscription.getServiceId()).activePlans().stream()
             .filter(p -> policy.evaluate(current, p).allowed())

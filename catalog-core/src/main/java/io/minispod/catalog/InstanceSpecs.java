@@ -1,7 +1,5 @@
 package io.minispod.catalog;
 
-import static io.minispod.catalog.internal.db.Tables.PLAN;
-
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.provisioning.ContainerSpec;
@@ -52,28 +50,29 @@ final class InstanceSpecs {
   private static final char[] LABEL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final DSLContext dsl;
-  private final CatalogStore store;
+  private final Catalog catalog;
   private final SubscriptionStore subscriptions;
 
-  InstanceSpecs(DSLContext dsl, CatalogStore store, SubscriptionStore subscriptions) {
+  InstanceSpecs(DSLContext dsl, Catalog catalog, SubscriptionStore subscriptions) {
     this.dsl = dsl;
-    this.store = store;
+    this.catalog = catalog;
     this.subscriptions = subscriptions;
   }
 
-  Plan plan(UUID planId) {
-    return dsl.selectFrom(PLAN)
-        .where(PLAN.PLAN_ID.eq(planId))
-        .fetchOptional(CatalogStore::plan)
-        .orElseThrow();
+  /** A plan of a service, active or not. */
+  Plan plan(UUID serviceId, UUID planId) {
+    return service(serviceId).plans().stream()
+        .filter(p -> p.id().equals(planId))
+        .findFirst()
+        .orElseThrow(() -> CatalogNotFoundException.plan(serviceId, planId));
   }
 
   ServiceStructure service(UUID serviceId) {
-    return store.service(dsl, serviceId).orElseThrow();
+    return catalog.serviceById(serviceId);
   }
 
   java.util.Optional<ServiceStructure> activeService(String slug) {
-    return store.service(dsl, slug).filter(s -> s.definition().status() == ServiceStatus.ACTIVE);
+    return catalog.activeService(slug);
   }
 
   String serviceSlug(Plan plan) {

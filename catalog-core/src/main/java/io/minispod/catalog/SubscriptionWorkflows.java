@@ -106,8 +106,7 @@ final class SubscriptionWorkflows {
    */
   void run(UUID workflowId) {
     while (true) {
-      Optional<WorkflowRecord> workflow =
-          services.dsl().transactionResult(cfg -> services.workflows().find(cfg.dsl(), workflowId));
+      Optional<WorkflowRecord> workflow = services.workflows().find(services.dsl(), workflowId);
       if (workflow.isEmpty() || !ownedByUs(workflow.get())) {
         return;
       }
@@ -238,7 +237,7 @@ final class SubscriptionWorkflows {
 
   private boolean chargeFirstPeriod(WorkflowRecord w) {
     SubscriptionRecord s = subscription(w);
-    Plan plan = plan(s.getPlanId());
+    Plan plan = plan(s, s.getPlanId());
     BillingPeriod period = period(s);
     String subdomain = services.specs().newSubdomain(plan);
     BillingLine line =
@@ -274,7 +273,7 @@ final class SubscriptionWorkflows {
   private boolean provision(WorkflowRecord w) {
     SubscriptionRecord s = subscription(w);
     InstanceRecord instance = instance(s);
-    InstanceSpec spec = services.specs().spec(s, instance, plan(s.getPlanId()));
+    InstanceSpec spec = services.specs().spec(s, instance, plan(s, s.getPlanId()));
     ProvisionedInstance provisioned = services.provisioner().provision(spec);
     return commit(
         w,
@@ -292,8 +291,8 @@ final class SubscriptionWorkflows {
 
   private boolean chargeUpgrade(WorkflowRecord w) {
     SubscriptionRecord s = subscription(w);
-    Plan from = plan(w.getFromPlanId());
-    Plan to = plan(w.getToPlanId());
+    Plan from = plan(s, w.getFromPlanId());
+    Plan to = plan(s, w.getToPlanId());
     UpgradeCharge charge =
         services
             .billing()
@@ -323,7 +322,7 @@ final class SubscriptionWorkflows {
   private boolean resize(WorkflowRecord w) {
     SubscriptionRecord s = subscription(w);
     InstanceRecord instance = instance(s);
-    Plan to = plan(w.getToPlanId());
+    Plan to = plan(s, w.getToPlanId());
     services.provisioner().resize(services.specs().spec(s, instance, to));
     return commit(
         w,
@@ -345,10 +344,7 @@ final class SubscriptionWorkflows {
   private boolean deprovision(WorkflowRecord w) {
     SubscriptionRecord s = subscription(w);
     Optional<InstanceRecord> instance =
-        services
-            .dsl()
-            .transactionResult(
-                cfg -> services.subscriptions().instanceOf(cfg.dsl(), s.getSubscriptionId()));
+        services.subscriptions().instanceOf(services.dsl(), s.getSubscriptionId());
     instance.ifPresent(
         i -> services.provisioner().deprovision(new InstanceRef(i.getInstanceId(), s.getUserId())));
     refundOnCancel(w, s);
@@ -379,10 +375,7 @@ final class SubscriptionWorkflows {
     SubscriptionRecord s = subscription(w);
     Kind kind = Kind.valueOf(w.getKind());
     Optional<InstanceRecord> instance =
-        services
-            .dsl()
-            .transactionResult(
-                cfg -> services.subscriptions().instanceOf(cfg.dsl(), s.getSubscriptionId()));
+        services.subscriptions().instanceOf(services.dsl(), s.getSubscriptionId());
     refundCharge(w);
     if (kind == Kind.SUBSCRIBE) {
       instance.ifPresent(
@@ -392,9 +385,9 @@ final class SubscriptionWorkflows {
                   .deprovision(new InstanceRef(i.getInstanceId(), s.getUserId())));
     } else if (instance.isPresent() && w.getChargeLineId() != null) {
       // Paid, so the resize may have begun: put the instance back to the old plan's size.
-      restoreSize(s, instance.get(), plan(w.getFromPlanId()));
+      restoreSize(s, instance.get(), plan(s, w.getFromPlanId()));
     }
-    Plan from = kind == Kind.UPGRADE ? plan(w.getFromPlanId()) : null;
+    Plan from = kind == Kind.UPGRADE ? plan(s, w.getFromPlanId()) : null;
     List<io.minispod.quota.QuotaItem> oldItems =
         from == null ? List.of() : services.specs().quotaItems(s.getUserId(), from);
     if (commit(
@@ -505,22 +498,17 @@ final class SubscriptionWorkflows {
 
   private SubscriptionRecord subscription(WorkflowRecord w) {
     return services
-        .dsl()
-        .transactionResult(
-            cfg -> services.subscriptions().subscription(cfg.dsl(), w.getSubscriptionId()))
+        .subscriptions()
+        .subscription(services.dsl(), w.getSubscriptionId())
         .orElseThrow();
   }
 
   private InstanceRecord instance(SubscriptionRecord s) {
-    return services
-        .dsl()
-        .transactionResult(
-            cfg -> services.subscriptions().instanceOf(cfg.dsl(), s.getSubscriptionId()))
-        .orElseThrow();
+    return services.subscriptions().instanceOf(services.dsl(), s.getSubscriptionId()).orElseThrow();
   }
 
-  private Plan plan(UUID planId) {
-    return services.specs().plan(planId);
+  private Plan plan(SubscriptionRecord s, UUID planId) {
+    return services.specs().plan(s.getServiceId(), planId);
   }
 
   private static BillingPeriod period(SubscriptionRecord s) {

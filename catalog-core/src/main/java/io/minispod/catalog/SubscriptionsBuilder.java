@@ -213,7 +213,7 @@ public final class SubscriptionsBuilder {
             quota,
             billing,
             provisioner,
-            new InstanceSpecs(catalog.dsl(), catalog.store(), subscriptions),
+            new InstanceSpecs(catalog.dsl(), catalog, subscriptions),
             clock,
             "node-" + UUID.randomUUID(),
             workflowLease,

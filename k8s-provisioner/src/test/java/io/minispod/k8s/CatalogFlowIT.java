@@ -1,0 +1,122 @@
+package io.minispod.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.minispod.billing.BillingService;
+import io.minispod.billing.MockPaymentGateway;
+import io.minispod.catalog.Catalog;
+import io.minispod.catalog.CatalogSeed;
+import io.minispod.catalog.InstanceStatus;
+import io.minispod.catalog.Subscription;
+import io.minispod.catalog.SubscriptionStatus;
+import io.minispod.catalog.Subscriptions;
+import io.minispod.quota.QuotaManager;
+import io.minispod.testkit.FreshDatabase;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The full subscribe → upgrade → cancel flow of catalog-core on this provisioner, against the
+ * fabric8 mock API server: the catalog's n8n template becomes real objects, an upgrade resizes them
+ * in place, a cancellation removes every one of them.
+ */
+final class CatalogFlowIT {
+
+  @RegisterExtension static final FreshDatabase db = new FreshDatabase();
+
+  private static MockKubernetes k8s;
+
+  @BeforeAll
+  static void startCluster() {
+    k8s = MockKubernetes.start();
+    k8s.storageClass("standard", true, true);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    k8s.close();
+  }
+
+  @Test
+  void subscribeUpgradeCancel_n8nFromTheSeedCatalog_createsResizesAndRemovesItsObjects() {
+    try (QuotaManager quota =
+            QuotaManager.builder(db.dataSource()).reclaimInterval(Duration.ZERO).build();
+        Catalog catalog = Catalog.builder(db.dataSource(), quota).listenForChanges(false).build();
+        KubernetesProvisioner provisioner = k8s.open(k8s.provisioner())) {
+      CatalogSeed.apply(catalog.admin());
+      BillingService billing =
+          BillingService.builder(db.dataSource()).paymentGateway(new MockPaymentGateway()).build();
+      try (Subscriptions subscriptions =
+          Subscriptions.builder(catalog, billing, provisioner).build()) {
+        String user = "alice-" + UUID.randomUUID();
+
+        Subscription basic =
+            subscriptions.subscriptions().subscribe(user, "n8n", "basic", "subscribe");
+
+        assertThat(basic.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+        assertThat(basic.instance().status()).isEqualTo(InstanceStatus.RUNNING);
+        assertThat(basic.instance().url())
+            .startsWith("https://n8n-")
+            .endsWith("." + MockKubernetes.BASE_DOMAIN);
+        UUID instanceId = basic.instance().id();
+        String namespace = provisioner.namespaceOf(user);
+        String app = basic.instance().url().substring("https://".length()).split("\\.")[0] + "-app";
+        assertThat(limits(namespace, app))
+            .isEqualTo(Map.of("cpu", new BigDecimal("0.5"), "memory", mib(512)));
+        Map<String, String> secrets = secretData(namespace, app);
+        assertThat(k8s.labelled(instanceId)).isNotEmpty();
+
+        Subscription pro = subscriptions.upgrades().upgrade(user, basic.id(), "pro", "upgrade");
+
+        assertThat(pro.plan().slug()).isEqualTo("pro");
+        assertThat(limits(namespace, app))
+            .isEqualTo(Map.of("cpu", new BigDecimal("1"), "memory", mib(1024)));
+        assertThat(secretData(namespace, app)).isEqualTo(secrets);
+
+        Subscription cancelled = subscriptions.subscriptions().cancel(user, basic.id());
+
+        assertThat(cancelled.status()).isEqualTo(SubscriptionStatus.CANCELLED);
+        assertThat(k8s.labelled(instanceId)).isEmpty();
+        assertThat(quota.reconcile(false).isClean()).isTrue();
+      }
+    }
+  }
+
+  private static Map<String, BigDecimal> limits(String namespace, String deployment) {
+    ResourceRequirements resources =
+        k8s.client
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withName(deployment)
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getResources();
+    return Map.of(
+        "cpu", Quantity.getAmountInBytes(resources.getLimits().get("cpu")).stripTrailingZeros(),
+        "memory", Quantity.getAmountInBytes(resources.getLimits().get("memory")));
+  }
+
+  private static BigDecimal mib(long mib) {
+    return BigDecimal.valueOf(mib * 1024 * 1024);
+  }
+
+  /** The generated secrets of the instance the app deployment belongs to. */
+  private static Map<String, String> secretData(String namespace, String appDeployment) {
+    String secretName =
+        appDeployment.substring(0, appDeployment.length() - "-app".length()) + "-secrets";
+    return k8s.client.secrets().inNamespace(namespace).withName(secretName).get().getData();
+  }
+}
