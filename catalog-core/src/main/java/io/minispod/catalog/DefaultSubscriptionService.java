@@ -32,6 +32,13 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
   private static final int MAX_ID_LENGTH = 150;
 
   /**
+   * How long quota is held between its allocation and the transaction that keeps it; if the node
+   * dies in between, the quota manager reclaims the hold and the workflow runner removes the
+   * unstarted subscription after this long.
+   */
+  static final java.time.Duration HOLD_FOR = java.time.Duration.ofMinutes(5);
+
+  /**
    * Users whose instance pool this node has already defined (bounded; a miss only costs a query).
    */
   private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> userPools =
@@ -96,49 +103,13 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
             .cycleStartingAt(now, BillingInterval.valueOf(plan.price().period().name()))
             .period(0);
     List<io.minispod.quota.QuotaItem> items = services.specs().quotaItems(userId, plan);
-    ensureUserPool(userId);
-    UUID workflowId;
+    // 1. Claim the service for the user: the subscription row's unique index settles concurrent
+    //    duplicates at once, before any quota is touched.
     try {
-      workflowId =
-          services
-              .dsl()
-              .transactionResult(
-                  cfg -> {
-                    DSLContext tx = cfg.dsl();
-                    // The subscription first: its unique index settles concurrent duplicates
-                    // before any quota row is locked.
-                    services
-                        .subscriptions()
-                        .insertSubscription(
-                            tx, subscriptionId, userId, plan, period, idempotencyKey, now);
-                    Allocation allocation =
-                        allocate(
-                            plan,
-                            () ->
-                                services
-                                    .quota()
-                                    .inTransaction(tx)
-                                    .allocate(
-                                        new AllocationRequest(
-                                            userId,
-                                            "subscription:" + subscriptionId,
-                                            items,
-                                            null)));
-                    services.subscriptions().attachAllocation(tx, subscriptionId, allocation.id());
-                    return services
-                        .workflows()
-                        .start(
-                            tx,
-                            Kind.SUBSCRIBE,
-                            subscriptionId,
-                            idempotencyKey,
-                            Step.CHARGE,
-                            null,
-                            plan.id(),
-                            services.nodeId(),
-                            now,
-                            services.lease());
-                  });
+      services
+          .subscriptions()
+          .insertSubscription(
+              services.dsl(), subscriptionId, userId, plan, period, idempotencyKey, now);
     } catch (DataAccessException e) {
       if ("subscription_one_live_per_service".equals(DatabaseFailures.violatedUnique(e))) {
         throw duplicate(
@@ -155,6 +126,60 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
             Kind.SUBSCRIBE);
       }
       throw DatabaseFailures.internal(e);
+    }
+    // 2. Hold the quota through the quota manager's combining path: the cluster pools are shared
+    //    by every subscription, and combined requests share one transaction (and one lock of
+    //    those rows) instead of queueing on them one by one.
+    UUID workflowId;
+    Allocation hold = null;
+    try {
+      ensureUserPool(userId);
+      hold =
+          allocate(
+              plan,
+              () ->
+                  services
+                      .quota()
+                      .allocate(
+                          new AllocationRequest(
+                              userId, "subscription:" + subscriptionId, items, HOLD_FOR)));
+      // 3. Keep the hold and start the workflow, in one transaction.
+      UUID allocationId = hold.id();
+      services.observer().beforeCommit(Kind.SUBSCRIBE, null);
+      workflowId =
+          services
+              .dsl()
+              .transactionResult(
+                  cfg -> {
+                    DSLContext tx = cfg.dsl();
+                    services.quota().inTransaction(tx).confirm(allocationId);
+                    if (!services
+                        .subscriptions()
+                        .attachAllocation(tx, subscriptionId, allocationId)) {
+                      throw new SubscriptionConflictException(
+                          subscriptionId, "it was abandoned before its quota was confirmed");
+                    }
+                    return services
+                        .workflows()
+                        .start(
+                            tx,
+                            Kind.SUBSCRIBE,
+                            subscriptionId,
+                            idempotencyKey,
+                            Step.CHARGE,
+                            null,
+                            plan.id(),
+                            services.nodeId(),
+                            now,
+                            services.lease());
+                  });
+    } catch (RuntimeException e) {
+      // Refused or failed before the workflow existed: give everything back, keep no record.
+      if (hold != null) {
+        services.quota().release(hold.id());
+      }
+      services.subscriptions().deleteUnstarted(services.dsl(), subscriptionId);
+      throw e instanceof DataAccessException d ? DatabaseFailures.internal(d) : e;
     }
     services.catalog().quotaChanged(List.of(plan.id()));
     services.observer().committed(Kind.SUBSCRIBE, null);

@@ -6,6 +6,7 @@ import static io.minispod.catalog.internal.db.Tables.INSTANCE_TRANSITION;
 import static io.minispod.catalog.internal.db.Tables.PLAN;
 import static io.minispod.catalog.internal.db.Tables.SERVICE;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
+import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
 
 import io.minispod.billing.BillingPeriod;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +64,44 @@ final class SubscriptionStore {
     log.info("Subscription {} of {} to plan {} requested", id, userId, plan.id());
   }
 
-  void attachAllocation(DSLContext tx, UUID subscriptionId, UUID allocationId) {
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.ALLOCATION_ID, allocationId)
+  /** Records a subscription's allocation; false if the subscription is gone. */
+  boolean attachAllocation(DSLContext tx, UUID subscriptionId, UUID allocationId) {
+    return tx.update(SUBSCRIPTION)
+            .set(SUBSCRIPTION.ALLOCATION_ID, allocationId)
+            .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(subscriptionId))
+            .and(SUBSCRIPTION.STATUS.eq(SubscriptionStatus.PENDING.name()))
+            .execute()
+        == 1;
+  }
+
+  /** Removes a subscription whose workflow never started (its quota was refused or lost). */
+  void deleteUnstarted(DSLContext dsl, UUID subscriptionId) {
+    dsl.deleteFrom(SUBSCRIPTION)
         .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(subscriptionId))
+        .andNotExists(
+            DSL.selectOne().from(WORKFLOW).where(WORKFLOW.SUBSCRIPTION_ID.eq(subscriptionId)))
         .execute();
+  }
+
+  /**
+   * Removes subscriptions a node left unstarted (it died between claiming the service and starting
+   * the workflow) once they are older than {@code before}; their quota holds expire on their own.
+   * Returns how many were removed.
+   */
+  int deleteAbandoned(DSLContext dsl, Instant before) {
+    int removed =
+        dsl.deleteFrom(SUBSCRIPTION)
+            .where(SUBSCRIPTION.STATUS.eq(SubscriptionStatus.PENDING.name()))
+            .and(SUBSCRIPTION.CREATED_AT.lt(at(before)))
+            .andNotExists(
+                DSL.selectOne()
+                    .from(WORKFLOW)
+                    .where(WORKFLOW.SUBSCRIPTION_ID.eq(SUBSCRIPTION.SUBSCRIPTION_ID)))
+            .execute();
+    if (removed > 0) {
+      log.info("Removed {} subscriptions abandoned before their workflow started", removed);
+    }
+    return removed;
   }
 
   Optional<SubscriptionRecord> subscription(DSLContext tx, UUID id) {

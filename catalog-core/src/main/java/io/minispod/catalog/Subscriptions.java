@@ -127,6 +127,9 @@ public final class Subscriptions implements AutoCloseable {
    * @return how many workflows were picked up
    */
   public int runDueWorkflows() {
+    services
+        .subscriptions()
+        .deleteAbandoned(services.dsl(), services.now().minus(DefaultSubscriptionService.HOLD_FOR));
     int total = 0;
     int claimed;
     do {

@@ -119,6 +119,32 @@ final class CrashRecoveryIT {
     }
   }
 
+  @Test
+  void subscribe_crashBeforeTheWorkflowStarts_isRemovedAndItsHoldReclaimed() {
+    String user = "user-" + UUID.randomUUID();
+    try (Platform doomed =
+        first.anotherNode(
+            db.newDataSource(4), b -> b.observer(new CrashAt(Kind.SUBSCRIBE, null, true)))) {
+      assertThatThrownBy(() -> doomed.subscribe().subscribe(user, service.slug(), "pro", "k"))
+          .isInstanceOf(SimulatedCrash.class);
+    }
+    assertThat(first.subscribe().subscriptions(user))
+        .singleElement()
+        .satisfies(s -> assertThat(s.status()).isEqualTo(SubscriptionStatus.PENDING));
+
+    try (Platform fresh = first.anotherNode(db.newDataSource(4), b -> b)) {
+      clock.advance(DefaultSubscriptionService.HOLD_FOR.plusMinutes(1));
+      assertThat(fresh.quota.reclaimExpired()).isEqualTo(1);
+      fresh.subscriptions.runDueWorkflows();
+
+      assertThat(fresh.subscribe().subscriptions(user)).isEmpty();
+      assertThat(first.gateway.charges()).noneMatch(c -> c.accountId().equals(user));
+      assertConsistent(fresh);
+      assertThat(fresh.subscribe().subscribe(user, service.slug(), "pro", "again").status())
+          .isEqualTo(SubscriptionStatus.ACTIVE);
+    }
+  }
+
   static Stream<Arguments> failedSubscribeCrashes() {
     return Stream.of(
         Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.UNDO, true)),
