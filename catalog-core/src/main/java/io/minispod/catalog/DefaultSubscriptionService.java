@@ -342,55 +342,36 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
           service.definition().slug(), targetPlanSlug, decision.reason());
     }
     List<io.minispod.quota.QuotaItem> targetItems = services.specs().quotaItems(userId, target);
-    UUID workflowId;
-    try {
-      workflowId =
-          services
-              .dsl()
-              .transactionResult(
-                  cfg -> {
-                    DSLContext tx = cfg.dsl();
-                    SubscriptionRecord locked =
-                        services.subscriptions().lockSubscription(tx, subscriptionId).orElseThrow();
-                    requireIdle(tx, locked);
-                    if (!locked.getPlanId().equals(current.id())) {
-                      throw new SubscriptionConflictException(
-                          subscriptionId, "its plan changed while the upgrade was being prepared");
-                    }
-                    allocate(
-                        target,
-                        () ->
-                            services
-                                .quota()
-                                .inTransaction(tx)
-                                .swap(locked.getAllocationId(), targetItems));
-                    return services
-                        .workflows()
-                        .start(
-                            tx,
-                            Kind.UPGRADE,
-                            subscriptionId,
-                            idempotencyKey,
-                            Step.CHARGE,
-                            current.id(),
-                            target.id(),
-                            services.nodeId(),
-                            services.now(),
-                            services.lease());
-                  });
-    } catch (DataAccessException e) {
-      if ("workflow_one_running_per_subscription".equals(DatabaseFailures.violatedUnique(e))) {
-        throw new SubscriptionConflictException(subscriptionId, "another operation is in progress");
-      }
-      if ("workflow_idempotency_unique".equals(DatabaseFailures.violatedUnique(e))) {
-        return outcomeOf(subscriptionId, idempotencyKey, Kind.UPGRADE);
-      }
-      throw DatabaseFailures.internal(e);
-    }
-    services.catalog().quotaChanged(List.of(current.id(), target.id()));
-    services.observer().committed(Kind.UPGRADE, null);
-    workflows.run(workflowId);
-    return outcomeOf(subscriptionId, idempotencyKey, Kind.UPGRADE);
+    return startAndRun(
+        subscriptionId,
+        Kind.UPGRADE,
+        idempotencyKey,
+        tx -> {
+          SubscriptionRecord locked =
+              services.subscriptions().lockSubscription(tx, subscriptionId).orElseThrow();
+          requireIdle(tx, locked);
+          if (!locked.getPlanId().equals(current.id())) {
+            throw new SubscriptionConflictException(
+                subscriptionId, "its plan changed while the upgrade was being prepared");
+          }
+          allocate(
+              target,
+              () -> services.quota().inTransaction(tx).swap(locked.getAllocationId(), targetItems));
+          return services
+              .workflows()
+              .start(
+                  tx,
+                  Kind.UPGRADE,
+                  subscriptionId,
+                  idempotencyKey,
+                  Step.CHARGE,
+                  current.id(),
+                  target.id(),
+                  services.nodeId(),
+                  services.now(),
+                  services.lease());
+        },
+        () -> services.catalog().quotaChanged(List.of(current.id(), target.id())));
   }
 
   /** Refuses a change to a subscription that is not active or has an operation in progress. */
@@ -415,59 +396,71 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     if (read(tx -> services.workflows().find(tx, subscriptionId, Kind.CANCEL, key)).isPresent()) {
       return outcomeOf(subscriptionId, key, Kind.CANCEL);
     }
+    return startAndRun(
+        subscriptionId,
+        Kind.CANCEL,
+        key,
+        tx -> {
+          SubscriptionRecord locked =
+              services.subscriptions().lockSubscription(tx, s.getSubscriptionId()).orElseThrow();
+          requireIdle(tx, locked);
+          services
+              .subscriptions()
+              .instanceOf(tx, subscriptionId)
+              .ifPresent(
+                  i ->
+                      services
+                          .subscriptions()
+                          .moveInstance(
+                              tx,
+                              i.getInstanceId(),
+                              InstanceStatus.DEPROVISIONING,
+                              "cancelled by its user",
+                              services.now()));
+          return services
+              .workflows()
+              .start(
+                  tx,
+                  Kind.CANCEL,
+                  subscriptionId,
+                  key,
+                  Step.DEPROVISION,
+                  locked.getPlanId(),
+                  null,
+                  services.nodeId(),
+                  services.now(),
+                  services.lease());
+        },
+        () -> {});
+  }
+
+  /**
+   * Starts a workflow of an existing subscription in one transaction (which locks the subscription
+   * and refuses a second operation in flight), then runs it on this thread.
+   */
+  private Subscription startAndRun(
+      UUID subscriptionId,
+      Kind kind,
+      String idempotencyKey,
+      java.util.function.Function<DSLContext, UUID> start,
+      Runnable afterStart) {
     UUID workflowId;
     try {
-      workflowId =
-          services
-              .dsl()
-              .transactionResult(
-                  cfg -> {
-                    DSLContext tx = cfg.dsl();
-                    SubscriptionRecord locked =
-                        services
-                            .subscriptions()
-                            .lockSubscription(tx, s.getSubscriptionId())
-                            .orElseThrow();
-                    requireIdle(tx, locked);
-                    services
-                        .subscriptions()
-                        .instanceOf(tx, subscriptionId)
-                        .ifPresent(
-                            i ->
-                                services
-                                    .subscriptions()
-                                    .moveInstance(
-                                        tx,
-                                        i.getInstanceId(),
-                                        InstanceStatus.DEPROVISIONING,
-                                        "cancelled by its user",
-                                        services.now()));
-                    return services
-                        .workflows()
-                        .start(
-                            tx,
-                            Kind.CANCEL,
-                            subscriptionId,
-                            key,
-                            Step.DEPROVISION,
-                            locked.getPlanId(),
-                            null,
-                            services.nodeId(),
-                            services.now(),
-                            services.lease());
-                  });
+      workflowId = services.dsl().transactionResult(cfg -> start.apply(cfg.dsl()));
     } catch (DataAccessException e) {
-      if ("workflow_one_running_per_subscription".equals(DatabaseFailures.violatedUnique(e))) {
+      String constraint = DatabaseFailures.violatedUnique(e);
+      if ("workflow_one_running_per_subscription".equals(constraint)) {
         throw new SubscriptionConflictException(subscriptionId, "another operation is in progress");
       }
-      if ("workflow_idempotency_unique".equals(DatabaseFailures.violatedUnique(e))) {
-        return outcomeOf(subscriptionId, key, Kind.CANCEL);
+      if ("workflow_idempotency_unique".equals(constraint)) {
+        return outcomeOf(subscriptionId, idempotencyKey, kind);
       }
       throw DatabaseFailures.internal(e);
     }
-    services.observer().committed(Kind.CANCEL, null);
+    afterStart.run();
+    services.observer().committed(kind, null);
     workflows.run(workflowId);
-    return outcomeOf(subscriptionId, key, Kind.CANCEL);
+    return outcomeOf(subscriptionId, idempotencyKey, kind);
   }
 
   // ---------------------------------------------------------------- outcomes
