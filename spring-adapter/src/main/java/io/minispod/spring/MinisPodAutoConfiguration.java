@@ -1,0 +1,419 @@
+package io.minispod.spring;
+
+import io.minispod.ModuleSchema;
+import io.minispod.billing.BillingService;
+import io.minispod.billing.BillingServiceBuilder;
+import io.minispod.billing.MockPaymentGateway;
+import io.minispod.billing.PaymentGateway;
+import io.minispod.catalog.AlertSink;
+import io.minispod.catalog.AnalyticsService;
+import io.minispod.catalog.Catalog;
+import io.minispod.catalog.CatalogAdmin;
+import io.minispod.catalog.CatalogSeed;
+import io.minispod.catalog.CatalogService;
+import io.minispod.catalog.InstanceService;
+import io.minispod.catalog.SubscriptionService;
+import io.minispod.catalog.Subscriptions;
+import io.minispod.catalog.UpgradeOnlyPolicy;
+import io.minispod.catalog.UpgradePolicy;
+import io.minispod.catalog.UpgradeService;
+import io.minispod.catalog.provisioning.InMemoryProvisioner;
+import io.minispod.catalog.provisioning.Provisioner;
+import io.minispod.k8s.KubernetesProvisioner;
+import io.minispod.quota.QuotaManager;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Builds the MinisPod services from the host's {@code DataSource}: quota, billing, catalog and
+ * subscriptions, each replaceable by a bean of the host ({@code @ConditionalOnMissingBean} on its
+ * type, and on the SPIs {@link Provisioner}, {@link PaymentGateway}, {@link UpgradePolicy} and
+ * {@link AlertSink}).
+ *
+ * <p>The module schemas are migrated by {@link ModuleSchema#migrateAll(DataSource)}, each in its
+ * own PostgreSQL schema with its own history table; the host's Flyway is never touched.
+ */
+@AutoConfiguration(
+    afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@ConditionalOnClass(Catalog.class)
+@ConditionalOnSingleCandidate(DataSource.class)
+@EnableConfigurationProperties(MinisPodProperties.class)
+public class MinisPodAutoConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(MinisPodAutoConfiguration.class);
+
+  /** Creates the auto-configuration; Spring calls it. */
+  public MinisPodAutoConfiguration() {}
+
+  /**
+   * The schemas of every MinisPod module, migrated once before any service is built.
+   *
+   * @param dataSource the host's database
+   * @param properties {@code minispod.migrate}
+   * @return a marker other beans depend on
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public MinisPodSchemas minisPodSchemas(DataSource dataSource, MinisPodProperties properties) {
+    if (properties.isMigrate()) {
+      ModuleSchema.migrateAll(dataSource);
+      log.info("Migrated the MinisPod module schemas");
+    }
+    return new MinisPodSchemas(properties.isMigrate());
+  }
+
+  /**
+   * The clock of every service; a host (or a test) may declare its own.
+   *
+   * @return the system clock in UTC
+   */
+  @Bean
+  @ConditionalOnMissingBean(Clock.class)
+  public Clock minisPodClock() {
+    return Clock.systemUTC();
+  }
+
+  /**
+   * The quota manager.
+   *
+   * @param dataSource the host's database
+   * @param schemas the migrated schemas
+   * @param clock the clock
+   * @return the quota manager, closed with the context
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public QuotaManager minisPodQuotaManager(
+      DataSource dataSource, MinisPodSchemas schemas, Clock clock) {
+    return QuotaManager.builder(dataSource).clock(clock).build();
+  }
+
+  /**
+   * The development payment gateway, which approves every charge: only when {@code
+   * minispod.payment.gateway=mock} and the host declares no gateway.
+   *
+   * @return a mock gateway
+   */
+  @Bean
+  @ConditionalOnMissingBean(PaymentGateway.class)
+  @ConditionalOnProperty(prefix = "minispod.payment", name = "gateway", havingValue = "mock")
+  public MockPaymentGateway minisPodMockPaymentGateway() {
+    log.warn("Using the mock payment gateway, which approves every charge: not for production");
+    return new MockPaymentGateway();
+  }
+
+  /**
+   * The billing service.
+   *
+   * @param dataSource the host's database
+   * @param schemas the migrated schemas
+   * @param gateway the host's gateway or the mock one
+   * @param properties currency scales
+   * @param clock the clock
+   * @return the billing service
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public BillingService minisPodBillingService(
+      DataSource dataSource,
+      MinisPodSchemas schemas,
+      ObjectProvider<PaymentGateway> gateway,
+      MinisPodProperties properties,
+      Clock clock) {
+    PaymentGateway paymentGateway = gateway.getIfAvailable();
+    if (paymentGateway == null) {
+      throw new IllegalStateException(
+          "MinisPod needs a PaymentGateway bean; declare one, or set"
+              + " minispod.payment.gateway=mock for development (it approves every charge)");
+    }
+    BillingServiceBuilder builder =
+        BillingService.builder(dataSource).paymentGateway(paymentGateway).clock(clock);
+    properties.getCurrencyScales().forEach(builder::currencyScale);
+    return builder.build();
+  }
+
+  /**
+   * The catalog: read side with its caches and the admin side.
+   *
+   * @param dataSource the host's database
+   * @param quotaManager the quota manager
+   * @param properties cache settings and seeding
+   * @param clock the clock
+   * @return the catalog, closed with the context
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Catalog minisPodCatalog(
+      DataSource dataSource,
+      QuotaManager quotaManager,
+      MinisPodProperties properties,
+      Clock clock) {
+    MinisPodProperties.Cache cache = properties.getCache();
+    Catalog catalog =
+        Catalog.builder(dataSource, quotaManager)
+            .clock(clock)
+            .cacheMaximumSize(cache.getMaximumSize())
+            .catalogCacheExpiry(cache.getCatalogExpiry())
+            .quotaCacheExpiry(cache.getQuotaExpiry())
+            .build();
+    if (properties.isSeedCatalog()) {
+      log.info("Seed catalog: {}", CatalogSeed.apply(catalog.admin()));
+    }
+    return catalog;
+  }
+
+  /**
+   * The public catalog.
+   *
+   * @param catalog the catalog
+   * @return its read side
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public CatalogService minisPodCatalogService(Catalog catalog) {
+    return catalog.service();
+  }
+
+  /**
+   * The catalog administration.
+   *
+   * @param catalog the catalog
+   * @return its admin side
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public CatalogAdmin minisPodCatalogAdmin(Catalog catalog) {
+    return catalog.admin();
+  }
+
+  /**
+   * The upgrade-only policy of API.md.
+   *
+   * @return the default policy
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public UpgradePolicy minisPodUpgradePolicy() {
+    return new UpgradeOnlyPolicy();
+  }
+
+  /**
+   * Alerts go to the log unless the host declares a sink.
+   *
+   * @return the logging sink
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public AlertSink minisPodAlertSink() {
+    return AlertSink.LOGGING;
+  }
+
+  /**
+   * The in-memory provisioner (the default {@code minispod.provisioner.type}).
+   *
+   * @param properties the base domain
+   * @return an in-memory provisioner
+   */
+  @Bean
+  @ConditionalOnMissingBean(Provisioner.class)
+  @ConditionalOnProperty(
+      prefix = "minispod.provisioner",
+      name = "type",
+      havingValue = "in-memory",
+      matchIfMissing = true)
+  public InMemoryProvisioner minisPodInMemoryProvisioner(MinisPodProperties properties) {
+    return new InMemoryProvisioner(properties.getProvisioner().getBaseDomain());
+  }
+
+  /**
+   * The subscription workflows, upgrades, instances, analytics and health monitoring.
+   *
+   * @param catalog the catalog
+   * @param billing the billing service
+   * @param provisioner the provisioner
+   * @param policy the upgrade policy
+   * @param alertSink the alert sink
+   * @param properties limits and health-check settings
+   * @param clock the clock
+   * @return the subscriptions, closed with the context
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Subscriptions minisPodSubscriptions(
+      Catalog catalog,
+      BillingService billing,
+      Provisioner provisioner,
+      UpgradePolicy policy,
+      AlertSink alertSink,
+      MinisPodProperties properties,
+      Clock clock) {
+    return Subscriptions.builder(catalog, billing, provisioner)
+        .clock(clock)
+        .upgradePolicy(policy)
+        .alertSink(alertSink)
+        .instancesPerUser(properties.getInstancesPerUser())
+        .healthChecks(
+            properties.getHealthCheck().getInterval(), properties.getHealthCheck().getThreshold())
+        .build();
+  }
+
+  /**
+   * Starts the background workflow runner and health monitor with the context.
+   *
+   * @param subscriptions the subscriptions
+   * @param properties {@code minispod.background}
+   * @return the lifecycle bean
+   */
+  @Bean
+  @ConditionalOnProperty(
+      prefix = "minispod",
+      name = "background",
+      havingValue = "true",
+      matchIfMissing = true)
+  public SmartLifecycle minisPodBackgroundWork(
+      Subscriptions subscriptions, MinisPodProperties properties) {
+    return new BackgroundWork(subscriptions);
+  }
+
+  /**
+   * The subscription service.
+   *
+   * @param subscriptions the subscriptions
+   * @return subscribe, list, cancel
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public SubscriptionService minisPodSubscriptionService(Subscriptions subscriptions) {
+    // Wrapped for the same reason as the upgrade service: one type per bean.
+    SubscriptionService service = subscriptions.subscriptions();
+    return new SubscriptionService() {
+      @Override
+      public io.minispod.catalog.Subscription subscribe(
+          String userId, String serviceSlug, String planSlug, String idempotencyKey) {
+        return service.subscribe(userId, serviceSlug, planSlug, idempotencyKey);
+      }
+
+      @Override
+      public java.util.List<io.minispod.catalog.Subscription> subscriptions(String userId) {
+        return service.subscriptions(userId);
+      }
+
+      @Override
+      public io.minispod.catalog.Subscription subscription(
+          String userId, java.util.UUID subscriptionId) {
+        return service.subscription(userId, subscriptionId);
+      }
+
+      @Override
+      public io.minispod.catalog.Subscription cancel(String userId, java.util.UUID subscriptionId) {
+        return service.cancel(userId, subscriptionId);
+      }
+    };
+  }
+
+  /**
+   * The upgrade service.
+   *
+   * @param subscriptions the subscriptions
+   * @return options and upgrades
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public UpgradeService minisPodUpgradeService(Subscriptions subscriptions) {
+    // The library's object implements SubscriptionService as well; exposing it as is would make
+    // every SubscriptionService injection point ambiguous.
+    UpgradeService upgrades = subscriptions.upgrades();
+    return new UpgradeService() {
+      @Override
+      public java.util.List<io.minispod.catalog.UpgradeOption> options(
+          String userId, java.util.UUID subscriptionId) {
+        return upgrades.options(userId, subscriptionId);
+      }
+
+      @Override
+      public io.minispod.catalog.Subscription upgrade(
+          String userId, java.util.UUID subscriptionId, String targetPlanSlug, String key) {
+        return upgrades.upgrade(userId, subscriptionId, targetPlanSlug, key);
+      }
+    };
+  }
+
+  /**
+   * The instance service.
+   *
+   * @param subscriptions the subscriptions
+   * @return the users' instances
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public InstanceService minisPodInstanceService(Subscriptions subscriptions) {
+    return subscriptions.instances();
+  }
+
+  /**
+   * The analytics service.
+   *
+   * @param subscriptions the subscriptions
+   * @return the admin analytics
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public AnalyticsService minisPodAnalyticsService(Subscriptions subscriptions) {
+    return subscriptions.analytics();
+  }
+
+  /** The Kubernetes provisioner, when asked for and fabric8 is on the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.minispod.k8s.KubernetesProvisioner")
+  @ConditionalOnProperty(prefix = "minispod.provisioner", name = "type", havingValue = "kubernetes")
+  static class KubernetesProvisionerConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(Provisioner.class)
+    KubernetesProvisioner minisPodKubernetesProvisioner(MinisPodProperties properties) {
+      return KubernetesProvisioner.builder()
+          .baseDomain(properties.getProvisioner().getBaseDomain())
+          .build();
+    }
+  }
+
+  /** Runs {@link Subscriptions#start()} once the context is up. */
+  static final class BackgroundWork implements SmartLifecycle {
+
+    private final Subscriptions subscriptions;
+    private volatile boolean running;
+
+    BackgroundWork(Subscriptions subscriptions) {
+      this.subscriptions = subscriptions;
+    }
+
+    @Override
+    public void start() {
+      subscriptions.start();
+      running = true;
+    }
+
+    @Override
+    public void stop() {
+      // Subscriptions stops its threads when the context closes it.
+      running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+      return running;
+    }
+  }
+}

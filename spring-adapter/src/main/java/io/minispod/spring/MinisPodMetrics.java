@@ -1,0 +1,104 @@
+package io.minispod.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.minispod.catalog.AnalyticsService;
+import io.minispod.catalog.PlanUtilisation;
+import io.minispod.catalog.SubscriptionAnalytics;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quota and subscription gauges, refreshed from {@link AnalyticsService} every 30 seconds (plans
+ * and services come and go, so the gauges are multi-gauges re-registered on each refresh).
+ */
+final class MinisPodMetrics implements MeterBinder, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(MinisPodMetrics.class);
+
+  private final AnalyticsService analytics;
+  private final ScheduledExecutorService refresher =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "minispod-metrics");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private MultiGauge total;
+  private MultiGauge used;
+  private MultiGauge utilisation;
+  private MultiGauge subscriptions;
+
+  MinisPodMetrics(AnalyticsService analytics) {
+    this.analytics = analytics;
+  }
+
+  @Override
+  public synchronized void bindTo(MeterRegistry registry) {
+    total =
+        MultiGauge.builder("minispod.quota.total")
+            .description("Quota of each plan")
+            .register(registry);
+    used =
+        MultiGauge.builder("minispod.quota.used")
+            .description("Quota in use per plan")
+            .register(registry);
+    utilisation =
+        MultiGauge.builder("minispod.quota.utilisation")
+            .description("Share of each plan's quota in use, 0 to 1")
+            .register(registry);
+    subscriptions =
+        MultiGauge.builder("minispod.subscriptions")
+            .description("Subscriptions per service, plan and status")
+            .register(registry);
+    refresh();
+    refresher.scheduleWithFixedDelay(this::refresh, 30, 30, TimeUnit.SECONDS);
+  }
+
+  synchronized void refresh() {
+    try {
+      List<PlanUtilisation> plans = analytics.quotaUtilisation();
+      total.register(plans.stream().map(p -> MultiGauge.Row.of(tags(p), p.total())).toList(), true);
+      used.register(plans.stream().map(p -> MultiGauge.Row.of(tags(p), p.used())).toList(), true);
+      utilisation.register(
+          plans.stream()
+              .map(
+                  p ->
+                      MultiGauge.Row.of(
+                          tags(p), p.total() == 0 ? 0.0 : (double) p.used() / p.total()))
+              .toList(),
+          true);
+      SubscriptionAnalytics counts = analytics.subscriptions(Instant.EPOCH, Instant.now());
+      subscriptions.register(
+          counts.counts().stream()
+              .map(
+                  c ->
+                      MultiGauge.Row.of(
+                          Tags.of(
+                              "service", c.serviceSlug(),
+                              "plan", c.planSlug(),
+                              "status", c.status().name()),
+                          c.count()))
+              .toList(),
+          true);
+    } catch (RuntimeException e) {
+      log.warn("Could not refresh the MinisPod metrics; the next round tries again", e);
+    }
+  }
+
+  private static Tags tags(PlanUtilisation plan) {
+    return Tags.of("service", plan.serviceSlug(), "plan", plan.planSlug());
+  }
+
+  @Override
+  public void close() {
+    refresher.shutdownNow();
+  }
+}

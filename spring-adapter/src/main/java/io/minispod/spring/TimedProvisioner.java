@@ -1,0 +1,83 @@
+package io.minispod.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.minispod.catalog.provisioning.InstanceHealth;
+import io.minispod.catalog.provisioning.InstanceRef;
+import io.minispod.catalog.provisioning.InstanceSpec;
+import io.minispod.catalog.provisioning.ProvisionedInstance;
+import io.minispod.catalog.provisioning.Provisioner;
+import io.minispod.catalog.provisioning.ResourceUsage;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Times each provisioner call as {@code minispod.provisioning.duration{operation, outcome}}. */
+final class TimedProvisioner implements Provisioner, AutoCloseable {
+
+  private final Provisioner delegate;
+  private final MeterRegistry registry;
+
+  TimedProvisioner(Provisioner delegate, MeterRegistry registry) {
+    this.delegate = delegate;
+    this.registry = registry;
+  }
+
+  @Override
+  public ProvisionedInstance provision(InstanceSpec spec) {
+    return timed("provision", () -> delegate.provision(spec));
+  }
+
+  @Override
+  public void resize(InstanceSpec spec) {
+    timed(
+        "resize",
+        () -> {
+          delegate.resize(spec);
+          return null;
+        });
+  }
+
+  @Override
+  public void deprovision(InstanceRef instance) {
+    timed(
+        "deprovision",
+        () -> {
+          delegate.deprovision(instance);
+          return null;
+        });
+  }
+
+  @Override
+  public InstanceHealth health(InstanceRef instance) {
+    return delegate.health(instance);
+  }
+
+  @Override
+  public Optional<ResourceUsage> usage(InstanceRef instance) {
+    return delegate.usage(instance);
+  }
+
+  private <T> T timed(String operation, Supplier<T> call) {
+    Timer.Sample sample = Timer.start(registry);
+    String outcome = "failure";
+    try {
+      T result = call.get();
+      outcome = "success";
+      return result;
+    } finally {
+      sample.stop(
+          Timer.builder("minispod.provisioning.duration")
+              .description("Duration of provisioner calls")
+              .tag("operation", operation)
+              .tag("outcome", outcome)
+              .register(registry));
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (delegate instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
+  }
+}

@@ -1,0 +1,412 @@
+package io.minispod.spring.web;
+
+import io.minispod.billing.BillingLine;
+import io.minispod.billing.ProrationQuote;
+import io.minispod.billing.RevenueTotal;
+import io.minispod.catalog.AppTemplate;
+import io.minispod.catalog.CategoryRef;
+import io.minispod.catalog.HealthCheck;
+import io.minispod.catalog.Instance;
+import io.minispod.catalog.InstanceSummary;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.PlanDetails;
+import io.minispod.catalog.PlanUtilisation;
+import io.minispod.catalog.Price;
+import io.minispod.catalog.Probe;
+import io.minispod.catalog.QuotaFigures;
+import io.minispod.catalog.Resources;
+import io.minispod.catalog.ServiceCategory;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.catalog.ServiceDetails;
+import io.minispod.catalog.ServiceSummary;
+import io.minispod.catalog.Subscription;
+import io.minispod.catalog.SubscriptionAnalytics;
+import io.minispod.catalog.UpgradeOption;
+import io.minispod.catalog.provisioning.ResourceUsage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The JSON representations of API.md, built from the library's records. */
+final class Views {
+
+  private Views() {}
+
+  record CategoryView(UUID id, String slug, String name, String description, long serviceCount) {
+    static CategoryView of(ServiceCategory c) {
+      return new CategoryView(c.id(), c.slug(), c.name(), c.description(), c.serviceCount());
+    }
+  }
+
+  record CategoryRefView(String slug, String name) {
+    static CategoryRefView of(CategoryRef c) {
+      return c == null ? null : new CategoryRefView(c.slug(), c.name());
+    }
+  }
+
+  record PriceView(long amount, String currency, String period) {
+    static PriceView of(Price p) {
+      return p == null
+          ? null
+          : new PriceView(p.amount(), p.currency(), p.period() == null ? null : p.period().name());
+    }
+  }
+
+  record ResourcesView(int cpuMillicores, int memoryMiB, int storageGiB) {
+    static ResourcesView of(Resources r) {
+      return r == null ? null : new ResourcesView(r.cpuMillicores(), r.memoryMiB(), r.storageGiB());
+    }
+  }
+
+  record QuotaView(long total, long used, long available) {
+    static QuotaView of(QuotaFigures q) {
+      return q == null
+          ? null
+          : new QuotaView(q.total(), q.used(), Math.max(0, q.total() - q.used()));
+    }
+  }
+
+  record ServiceSummaryView(
+      UUID id,
+      String slug,
+      String name,
+      CategoryRefView category,
+      String description,
+      List<String> tags,
+      PriceView startingPrice,
+      int planCount) {
+    static ServiceSummaryView of(ServiceSummary s) {
+      return new ServiceSummaryView(
+          s.id(),
+          s.slug(),
+          s.name(),
+          CategoryRefView.of(s.category()),
+          s.description(),
+          s.tags(),
+          PriceView.of(s.startingPrice()),
+          s.planCount());
+    }
+  }
+
+  record PlanView(
+      UUID id,
+      String slug,
+      String name,
+      int tier,
+      PriceView price,
+      ResourcesView resources,
+      Map<String, Object> features,
+      QuotaView quota,
+      boolean active) {
+    static PlanView of(PlanDetails d) {
+      Plan p = d.plan();
+      return new PlanView(
+          p.id(),
+          p.slug(),
+          p.name(),
+          p.tier(),
+          PriceView.of(p.price()),
+          ResourcesView.of(p.resources()),
+          p.features(),
+          QuotaView.of(d.quota()),
+          p.active());
+    }
+  }
+
+  record ServiceDetailsView(
+      UUID id,
+      String slug,
+      String name,
+      CategoryRefView category,
+      String description,
+      List<String> tags,
+      List<PlanView> plans) {
+    static ServiceDetailsView of(ServiceDetails d) {
+      ServiceDefinition s = d.service();
+      return new ServiceDetailsView(
+          s.id(),
+          s.slug(),
+          s.name(),
+          CategoryRefView.of(s.category()),
+          s.description(),
+          s.tags(),
+          d.plans().stream().map(PlanView::of).toList());
+    }
+  }
+
+  record ProbeView(String type, String path, int port, List<String> command) {
+    static ProbeView of(Probe p) {
+      return p == null
+          ? null
+          : new ProbeView(
+              p.kind().name().toLowerCase(java.util.Locale.ROOT), p.path(), p.port(), p.command());
+    }
+  }
+
+  record TemplateView(
+      String image,
+      int port,
+      Map<String, String> env,
+      Set<String> managedEnv,
+      String volumePath,
+      ProbeView readiness,
+      ProbeView liveness) {
+    static TemplateView of(AppTemplate t) {
+      return t == null
+          ? null
+          : new TemplateView(
+              t.image(),
+              t.port(),
+              t.env(),
+              t.managedEnv(),
+              t.volumePath(),
+              ProbeView.of(t.readiness()),
+              ProbeView.of(t.liveness()));
+    }
+  }
+
+  record AdminServiceView(
+      UUID id,
+      String slug,
+      String name,
+      CategoryRefView category,
+      String description,
+      List<String> tags,
+      TemplateView template,
+      String status,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant archivedAt) {
+    static AdminServiceView of(ServiceDefinition s) {
+      return new AdminServiceView(
+          s.id(),
+          s.slug(),
+          s.name(),
+          CategoryRefView.of(s.category()),
+          s.description(),
+          s.tags(),
+          TemplateView.of(s.template()),
+          s.status().name(),
+          s.createdAt(),
+          s.updatedAt(),
+          s.archivedAt());
+    }
+  }
+
+  record ServiceRefView(String slug, String name) {}
+
+  record PlanRefView(UUID id, String slug, String name, int tier) {}
+
+  record PeriodView(Instant start, Instant end) {}
+
+  record InstanceRefView(UUID id, String status, String url) {
+    static InstanceRefView of(InstanceSummary i) {
+      return i == null ? null : new InstanceRefView(i.id(), i.status().name(), i.url());
+    }
+  }
+
+  record SubscriptionView(
+      UUID id,
+      String userId,
+      ServiceRefView service,
+      PlanRefView plan,
+      String status,
+      PeriodView currentPeriod,
+      InstanceRefView instance,
+      Instant createdAt) {
+    static SubscriptionView of(Subscription s) {
+      Plan p = s.plan();
+      return new SubscriptionView(
+          s.id(),
+          s.userId(),
+          new ServiceRefView(s.serviceSlug(), s.serviceName()),
+          p == null ? null : new PlanRefView(p.id(), p.slug(), p.name(), p.tier()),
+          s.status().name(),
+          s.currentPeriod() == null
+              ? null
+              : new PeriodView(s.currentPeriod().start(), s.currentPeriod().end()),
+          InstanceRefView.of(s.instance()),
+          s.createdAt());
+    }
+  }
+
+  record OptionPlanView(UUID id, String slug, String name, int tier, PriceView price) {}
+
+  record QuoteView(long credit, long charge, long due, String currency) {
+    static QuoteView of(ProrationQuote q) {
+      return new QuoteView(
+          q.credit().minorUnits(),
+          q.charge().minorUnits(),
+          q.due().minorUnits(),
+          q.due().currency().getCurrencyCode());
+    }
+  }
+
+  record UpgradeOptionView(OptionPlanView plan, QuoteView quote, long quotaAvailable) {
+    static UpgradeOptionView of(UpgradeOption o) {
+      Plan p = o.plan();
+      return new UpgradeOptionView(
+          new OptionPlanView(p.id(), p.slug(), p.name(), p.tier(), PriceView.of(p.price())),
+          o.quote() == null ? null : QuoteView.of(o.quote()),
+          o.quotaAvailable());
+    }
+  }
+
+  record InstanceSummaryView(
+      UUID id,
+      UUID subscriptionId,
+      String service,
+      String plan,
+      String status,
+      String url,
+      Instant createdAt) {
+    static InstanceSummaryView of(Instance i) {
+      return new InstanceSummaryView(
+          i.id(),
+          i.subscriptionId(),
+          i.serviceSlug(),
+          i.planSlug(),
+          i.status().name(),
+          i.url(),
+          i.createdAt());
+    }
+  }
+
+  record UsageView(long cpuMillicores, long memoryMiB, double storageGiB) {
+    static UsageView of(ResourceUsage u) {
+      return u == null ? null : new UsageView(u.cpuMillicores(), u.memoryMiB(), u.storageGiB());
+    }
+  }
+
+  record HealthView(Instant at, boolean healthy, String detail) {
+    static HealthView of(HealthCheck h) {
+      return h == null ? null : new HealthView(h.at(), h.healthy(), h.detail());
+    }
+  }
+
+  record InstanceView(
+      UUID id,
+      UUID subscriptionId,
+      String service,
+      String plan,
+      String status,
+      String url,
+      ResourcesView resources,
+      UsageView usage,
+      HealthView lastHealthCheck,
+      Map<String, String> env,
+      Instant createdAt) {
+    static InstanceView of(Instance i) {
+      return new InstanceView(
+          i.id(),
+          i.subscriptionId(),
+          i.serviceSlug(),
+          i.planSlug(),
+          i.status().name(),
+          i.url(),
+          ResourcesView.of(i.resources()),
+          UsageView.of(i.usage()),
+          HealthView.of(i.lastHealthCheck()),
+          i.env(),
+          i.createdAt());
+    }
+  }
+
+  record BillingLineView(
+      UUID id,
+      String type,
+      long amount,
+      String currency,
+      String subscriptionId,
+      PeriodView period,
+      String status,
+      String description,
+      Instant createdAt) {
+    static BillingLineView of(BillingLine l) {
+      return new BillingLineView(
+          l.id(),
+          l.type().name(),
+          l.amount().minorUnits(),
+          l.amount().currency().getCurrencyCode(),
+          l.reference() == null ? null : l.reference().id(),
+          l.period() == null ? null : new PeriodView(l.period().start(), l.period().end()),
+          l.status().name(),
+          l.description(),
+          l.createdAt());
+    }
+  }
+
+  record StatusCountView(String service, String plan, String status, long count) {}
+
+  record DailyCountView(String day, long count) {}
+
+  record SubscriptionAnalyticsView(
+      Instant from,
+      Instant to,
+      List<StatusCountView> counts,
+      List<DailyCountView> newSubscriptions,
+      List<DailyCountView> upgrades) {
+    static SubscriptionAnalyticsView of(Instant from, Instant to, SubscriptionAnalytics a) {
+      return new SubscriptionAnalyticsView(
+          from,
+          to,
+          a.counts().stream()
+              .map(
+                  c ->
+                      new StatusCountView(
+                          c.serviceSlug(), c.planSlug(), c.status().name(), c.count()))
+              .toList(),
+          a.newSubscriptions().stream()
+              .map(d -> new DailyCountView(d.day().toString(), d.count()))
+              .toList(),
+          a.upgrades().stream()
+              .map(d -> new DailyCountView(d.day().toString(), d.count()))
+              .toList());
+    }
+  }
+
+  record QuotaUtilisationView(
+      String service,
+      String plan,
+      String planName,
+      long total,
+      long used,
+      long available,
+      double percent) {
+    static QuotaUtilisationView of(PlanUtilisation u) {
+      double percent = u.total() == 0 ? 0 : Math.round(u.used() * 10_000.0 / u.total()) / 100.0;
+      return new QuotaUtilisationView(
+          u.serviceSlug(),
+          u.planSlug(),
+          u.planName(),
+          u.total(),
+          u.used(),
+          Math.max(0, u.total() - u.used()),
+          percent);
+    }
+  }
+
+  record RevenueView(
+      String service,
+      String plan,
+      String currency,
+      long charged,
+      long credited,
+      long refunded,
+      long net,
+      long lines) {
+    static RevenueView of(RevenueTotal r) {
+      return new RevenueView(
+          r.tags().get("service"),
+          r.tags().get("plan"),
+          r.charged().currency().getCurrencyCode(),
+          r.charged().minorUnits(),
+          r.credited().minorUnits(),
+          r.refunded().minorUnits(),
+          r.net().minorUnits(),
+          r.lines());
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.minispod.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.minispod.billing.BillingService;
+import io.minispod.billing.MockPaymentGateway;
+import io.minispod.billing.PaymentGateway;
+import io.minispod.catalog.AlertSink;
+import io.minispod.catalog.AnalyticsService;
+import io.minispod.catalog.Catalog;
+import io.minispod.catalog.CatalogAdmin;
+import io.minispod.catalog.CatalogService;
+import io.minispod.catalog.InstanceService;
+import io.minispod.catalog.SubscriptionService;
+import io.minispod.catalog.Subscriptions;
+import io.minispod.catalog.UpgradeOnlyPolicy;
+import io.minispod.catalog.UpgradePolicy;
+import io.minispod.catalog.UpgradeService;
+import io.minispod.catalog.provisioning.InMemoryProvisioner;
+import io.minispod.catalog.provisioning.Provisioner;
+import io.minispod.quota.QuotaManager;
+import io.minispod.testkit.PostgresServer;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+final class MinisPodAutoConfigurationIT {
+
+  private static PostgresServer server;
+  private static String url;
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(MinisPodAutoConfiguration.class))
+          .withBean(DataSource.class, () -> server.pool(url, 4))
+          .withPropertyValues("minispod.background=false");
+
+  @BeforeAll
+  static void database() {
+    server = PostgresServer.shared();
+    url = server.createDatabase();
+  }
+
+  @Test
+  void context_withDataSourceAndMockGateway_buildsEveryService() {
+    runner
+        .withPropertyValues("minispod.payment.gateway=mock", "minispod.currency-scales.IDR=0")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context)
+                  .hasSingleBean(QuotaManager.class)
+                  .hasSingleBean(BillingService.class)
+                  .hasSingleBean(Catalog.class)
+                  .hasSingleBean(CatalogService.class)
+                  .hasSingleBean(CatalogAdmin.class)
+                  .hasSingleBean(Subscriptions.class)
+                  .hasSingleBean(SubscriptionService.class)
+                  .hasSingleBean(UpgradeService.class)
+                  .hasSingleBean(InstanceService.class)
+                  .hasSingleBean(AnalyticsService.class)
+                  .hasSingleBean(AlertSink.class);
+              assertThat(context.getBean(PaymentGateway.class))
+                  .isInstanceOf(MockPaymentGateway.class);
+              assertThat(context.getBean(Provisioner.class))
+                  .isInstanceOf(InMemoryProvisioner.class);
+              assertThat(context.getBean(UpgradePolicy.class))
+                  .isInstanceOf(UpgradeOnlyPolicy.class);
+              // The context booted on Java 17 with the project's jOOQ line, not Boot's.
+              assertThat(org.jooq.Constants.VERSION).startsWith("3.19.");
+              assertThat(Runtime.version().feature()).isGreaterThanOrEqualTo(17);
+            });
+  }
+
+  @Test
+  void context_withoutPaymentGateway_failsNamingTheFix() {
+    runner.run(
+        context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure())
+              .rootCause()
+              .hasMessageContaining("minispod.payment.gateway=mock");
+        });
+  }
+
+  @Test
+  void context_withHostSpis_keepsTheHostsBeans() {
+    InMemoryProvisioner provisioner = new InMemoryProvisioner("host.example");
+    MockPaymentGateway gateway = new MockPaymentGateway();
+    UpgradePolicy policy = new UpgradeOnlyPolicy();
+    runner
+        .withBean(Provisioner.class, () -> provisioner)
+        .withBean(PaymentGateway.class, () -> gateway)
+        .withBean(UpgradePolicy.class, () -> policy)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(Provisioner.class)).isSameAs(provisioner);
+              assertThat(context.getBean(PaymentGateway.class)).isSameAs(gateway);
+              assertThat(context.getBean(UpgradePolicy.class)).isSameAs(policy);
+            });
+  }
+
+  @Test
+  void context_withSeedCatalog_servesTheSeedServices() {
+    runner
+        .withPropertyValues("minispod.payment.gateway=mock", "minispod.seed-catalog=true")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              CatalogService catalog = context.getBean(CatalogService.class);
+              assertThat(catalog.getServiceDetails("n8n").plans()).isNotEmpty();
+              assertThat(catalog.getServiceDetails("ghost").plans()).isNotEmpty();
+            });
+  }
+
+  @Test
+  void context_withKubernetesType_buildsTheFabric8Provisioner() {
+    runner
+        .withPropertyValues(
+            "minispod.payment.gateway=mock",
+            "minispod.provisioner.type=kubernetes",
+            "minispod.provisioner.base-domain=apps.example.com")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(Provisioner.class))
+                  .isInstanceOf(io.minispod.k8s.KubernetesProvisioner.class);
+              assertThat(context).doesNotHaveBean(InMemoryProvisioner.class);
+            });
+  }
+
+  @Test
+  void observability_withMeterRegistry_exposesHealthQuotaGaugesAndProvisioningTimer() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                MinisPodAutoConfiguration.class, MinisPodObservabilityAutoConfiguration.class))
+        .withBean(DataSource.class, () -> server.pool(url, 4))
+        .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+        .withPropertyValues(
+            "minispod.background=false",
+            "minispod.payment.gateway=mock",
+            "minispod.seed-catalog=true")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              context.getBean(MinisPodMetrics.class).bindTo(registry);
+              assertThat(
+                      registry
+                          .get("minispod.quota.total")
+                          .tags("service", "n8n", "plan", "pro")
+                          .gauge()
+                          .value())
+                  .isPositive();
+              assertThat(context.getBean(Provisioner.class)).isInstanceOf(TimedProvisioner.class);
+              context
+                  .getBean(SubscriptionService.class)
+                  .subscribe("observer", "n8n", "basic", "observer-1");
+              assertThat(
+                      registry
+                          .get("minispod.provisioning.duration")
+                          .tags("operation", "provision", "outcome", "success")
+                          .timer()
+                          .count())
+                  .isEqualTo(1);
+              Health health = context.getBean(MinisPodHealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(Status.UP);
+            });
+  }
+}
