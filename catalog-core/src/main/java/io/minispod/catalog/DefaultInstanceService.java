@@ -120,6 +120,7 @@ final class DefaultInstanceService implements InstanceService {
         .dsl()
         .transactionResult(cfg -> services.subscriptions().instance(cfg.dsl(), instanceId))
         .filter(i -> i.getUserId().equals(userId))
+        .filter(i -> !InstanceStatus.FAILED.name().equals(i.getStatus()))
         .orElseThrow(() -> CatalogNotFoundException.instance(instanceId));
   }
 

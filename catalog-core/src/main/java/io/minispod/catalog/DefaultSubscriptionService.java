@@ -263,7 +263,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
 
   /**
    * The user's subscription, or not found: another user's ids are reported exactly like unknown
-   * ones.
+   * ones, and so are failed subscriptions, which keep nothing.
    */
   private SubscriptionRecord own(String userId, UUID subscriptionId) {
     checkUser(userId);
@@ -272,6 +272,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     }
     return read(tx -> services.subscriptions().subscription(tx, subscriptionId))
         .filter(s -> s.getUserId().equals(userId))
+        .filter(s -> !SubscriptionStatus.FAILED.name().equals(s.getStatus()))
         .orElseThrow(() -> CatalogNotFoundException.subscription(subscriptionId));
   }
 

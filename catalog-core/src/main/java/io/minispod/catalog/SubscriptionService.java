@@ -38,7 +38,8 @@ public interface SubscriptionService {
   Subscription subscribe(String userId, String serviceSlug, String planSlug, String idempotencyKey);
 
   /**
-   * The user's subscriptions, newest first, failed and cancelled ones included.
+   * The user's subscriptions, newest first, cancelled ones included. Failed attempts (payment
+   * declined, provisioning failed) keep nothing and are not listed.
    *
    * @param userId whose
    * @return the subscriptions
@@ -51,7 +52,7 @@ public interface SubscriptionService {
    * @param userId whose
    * @param subscriptionId which
    * @return the subscription with its plan, instance and billing period
-   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws CatalogNotFoundException if the user has no such subscription (or it failed)
    */
   Subscription subscription(String userId, UUID subscriptionId);
 

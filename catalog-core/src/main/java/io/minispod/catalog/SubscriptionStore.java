@@ -130,9 +130,14 @@ final class SubscriptionStore {
         .fetchOptional();
   }
 
+  /**
+   * A user's subscriptions, failed ones left out: a failed attempt keeps nothing, not even a
+   * listing.
+   */
   List<SubscriptionRecord> subscriptionsOf(DSLContext tx, String userId) {
     return tx.selectFrom(SUBSCRIPTION)
         .where(SUBSCRIPTION.USER_ID.eq(userId))
+        .and(SUBSCRIPTION.STATUS.ne(SubscriptionStatus.FAILED.name()))
         .orderBy(SUBSCRIPTION.CREATED_AT.desc(), SUBSCRIPTION.SUBSCRIPTION_ID)
         .fetch();
   }
@@ -212,9 +217,11 @@ final class SubscriptionStore {
     return tx.selectFrom(INSTANCE).where(INSTANCE.INSTANCE_ID.eq(instanceId)).fetchOptional();
   }
 
+  /** A user's instances, those of failed subscriptions left out. */
   List<InstanceRecord> instancesOf(DSLContext tx, String userId) {
     return tx.selectFrom(INSTANCE)
         .where(INSTANCE.USER_ID.eq(userId))
+        .and(INSTANCE.STATUS.ne(InstanceStatus.FAILED.name()))
         .orderBy(INSTANCE.CREATED_AT.desc(), INSTANCE.INSTANCE_ID)
         .fetch();
   }

@@ -264,9 +264,7 @@ final class SubscriptionServiceIT {
             MinisPodException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYMENT_FAILED));
 
     assertThat(planQuota("pro").used()).isZero();
-    assertThat(platform.subscribe().subscriptions(user))
-        .singleElement()
-        .satisfies(s -> assertThat(s.status()).isEqualTo(SubscriptionStatus.FAILED));
+    assertThat(platform.subscribe().subscriptions(user)).isEmpty();
     assertThat(platform.provisioner.count(Operation.PROVISION)).isZero();
     platform.gateway.clearRules();
     assertThat(subscribe(user, "pro").status()).isEqualTo(SubscriptionStatus.ACTIVE);
@@ -289,9 +287,8 @@ final class SubscriptionServiceIT {
         .containsExactlyInAnyOrder(LineType.CHARGE, LineType.REFUND);
     assertThat(platform.provisioner.size()).isZero();
     assertThat(platform.provisioner.count(Operation.DEPROVISION)).isEqualTo(1);
-    Subscription failed = platform.subscribe().subscriptions(user).get(0);
-    assertThat(failed.status()).isEqualTo(SubscriptionStatus.FAILED);
-    assertThat(failed.instance().status()).isEqualTo(InstanceStatus.FAILED);
+    assertThat(platform.subscribe().subscriptions(user)).isEmpty();
+    assertThat(platform.subscriptions.instances().instances(user)).isEmpty();
     assertThatThrownBy(() -> platform.subscribe().subscribe(user, service.slug(), "pro", key))
         .isInstanceOfSatisfying(
             MinisPodException.class,
@@ -326,8 +323,9 @@ final class SubscriptionServiceIT {
       platform.subscriptions.runDueWorkflows();
     }
 
-    assertThat(platform.subscribe().subscription(user, s.id()).status())
-        .isEqualTo(SubscriptionStatus.FAILED);
+    assertThatThrownBy(() -> platform.subscribe().subscription(user, s.id()))
+        .isInstanceOfSatisfying(
+            MinisPodException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     assertThat(planQuota("basic").used()).isZero();
     assertThat(billingOf(user)).extracting(BillingLine::type).contains(LineType.REFUND);
   }

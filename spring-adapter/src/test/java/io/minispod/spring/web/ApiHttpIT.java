@@ -331,10 +331,8 @@ final class ApiHttpIT {
     assertThat(response.status()).as(response.text()).isEqualTo(402);
     assertThat(response.code()).isEqualTo("PAYMENT_FAILED");
     assertThat(quota("ghost", "pro").path("used").asLong()).isEqualTo(before);
-    // The failed attempt stays visible as FAILED (the library's record of it); nothing is live.
-    http.get("erin", "/api/user/subscriptions")
-        .data()
-        .forEach(s -> assertThat(s.path("status").asString()).isEqualTo("FAILED"));
+    // Nothing is kept, not even a listing of the failed attempt.
+    assertThat(http.get("erin", "/api/user/subscriptions").data()).isEmpty();
     assertThat(http.post("erin", "/api/user/subscriptions", subscribe("n8n", "basic")).status())
         .isEqualTo(402);
   }
