@@ -115,7 +115,10 @@ public final class BillingServiceBuilder {
             ? ProrationCalculator.byDay(zone)
             : ProrationCalculator.bySecond();
     return new DefaultBillingService(
-        DSL.using(dataSource, SQLDialect.POSTGRES),
+        DSL.using(
+            dataSource,
+            SQLDialect.POSTGRES,
+            new org.jooq.conf.Settings().withExecuteLogging(false)),
         new BillingStore(),
         gateway,
         clock,

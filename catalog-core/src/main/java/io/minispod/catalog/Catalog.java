@@ -56,7 +56,11 @@ public final class Catalog implements AutoCloseable {
       java.time.Clock clock,
       CatalogCaches caches,
       boolean listenForChanges) {
-    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+    this.dsl =
+        DSL.using(
+            dataSource,
+            SQLDialect.POSTGRES,
+            new org.jooq.conf.Settings().withExecuteLogging(false));
     this.caches = caches;
     this.quotaManager = quotaManager;
     this.store = new CatalogStore();

@@ -476,10 +476,14 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
         tx -> {
           SubscriptionRecord s =
               services.subscriptions().subscription(tx, subscriptionId).orElseThrow();
-          Optional<WorkflowRecord> w =
-              services.workflows().find(tx, subscriptionId, kind, idempotencyKey);
-          if (w.isPresent() && Status.FAILED.name().equals(w.get().getStatus())) {
-            throw failure(subscriptionId, w.get().getErrorCode(), w.get().getErrorMessage());
+          // A subscribe fails exactly when its subscription does; an upgrade or cancel can fail
+          // while the subscription stays active, so only those always need their workflow.
+          if (kind != Kind.SUBSCRIBE || SubscriptionStatus.FAILED.name().equals(s.getStatus())) {
+            Optional<WorkflowRecord> w =
+                services.workflows().find(tx, subscriptionId, kind, idempotencyKey);
+            if (w.isPresent() && Status.FAILED.name().equals(w.get().getStatus())) {
+              throw failure(subscriptionId, w.get().getErrorCode(), w.get().getErrorMessage());
+            }
           }
           return services.subscriptions().view(tx, s);
         });

@@ -275,7 +275,7 @@ final class SubscriptionWorkflows {
     InstanceRecord instance = instance(s);
     InstanceSpec spec = services.specs().spec(s, instance, plan(s, s.getPlanId()));
     ProvisionedInstance provisioned = services.provisioner().provision(spec);
-    return commit(
+    commit(
         w,
         tx -> {
           Instant now = services.now();
@@ -285,6 +285,7 @@ final class SubscriptionWorkflows {
                   tx, instance.getInstanceId(), provisioned.url(), provisioned.namespace(), now);
           services.workflows().finish(tx, w.getWorkflowId(), Status.SUCCEEDED, now);
         });
+    return false; // the workflow is finished
   }
 
   // ---------------------------------------------------------------- upgrade
@@ -324,7 +325,7 @@ final class SubscriptionWorkflows {
     InstanceRecord instance = instance(s);
     Plan to = plan(s, w.getToPlanId());
     services.provisioner().resize(services.specs().spec(s, instance, to));
-    return commit(
+    commit(
         w,
         tx -> {
           Instant now = services.now();
@@ -337,6 +338,7 @@ final class SubscriptionWorkflows {
               .resizeInstance(tx, instance.getInstanceId(), to.resources(), now);
           services.workflows().finish(tx, w.getWorkflowId(), Status.SUCCEEDED, now);
         });
+    return false; // the workflow is finished
   }
 
   // ---------------------------------------------------------------- cancel

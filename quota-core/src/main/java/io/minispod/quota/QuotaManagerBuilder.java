@@ -91,7 +91,10 @@ public final class QuotaManagerBuilder {
    */
   public QuotaManager build() {
     return new DefaultQuotaManager(
-        DSL.using(dataSource, SQLDialect.POSTGRES),
+        DSL.using(
+            dataSource,
+            SQLDialect.POSTGRES,
+            new org.jooq.conf.Settings().withExecuteLogging(false)),
         new QuotaStore(clock),
         combiningLanes,
         maxBatchSize,
