@@ -89,12 +89,6 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     if (!plan.active()) {
       throw new InvalidPlanException(serviceSlug, planSlug, UpgradeDecision.INACTIVE_PLAN);
     }
-    Optional<SubscriptionRecord> live =
-        read(tx -> services.subscriptions().liveSubscription(tx, userId, plan.serviceId()));
-    if (live.isPresent()) {
-      throw duplicate(live.get(), service);
-    }
-
     UUID subscriptionId = UUID.randomUUID();
     Instant now = services.now();
     BillingPeriod period =
@@ -114,7 +108,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
       if ("subscription_one_live_per_service".equals(DatabaseFailures.violatedUnique(e))) {
         throw duplicate(
             read(tx -> services.subscriptions().liveSubscription(tx, userId, plan.serviceId()))
-                .orElseThrow(() -> e),
+                .orElseThrow(() -> DatabaseFailures.internal(e)),
             service);
       }
       if ("subscription_idempotency_unique".equals(DatabaseFailures.violatedUnique(e))) {

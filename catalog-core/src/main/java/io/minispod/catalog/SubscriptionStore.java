@@ -247,13 +247,21 @@ final class SubscriptionStore {
     recordTransition(tx, instanceId, from, to, reason, now);
   }
 
+  /** Records where a provisioning instance runs and moves it to RUNNING, in one update. */
   void provisioned(DSLContext tx, UUID instanceId, String url, String namespace, Instant now) {
-    tx.update(INSTANCE)
-        .set(INSTANCE.URL, url)
-        .set(INSTANCE.NAMESPACE, namespace)
-        .where(INSTANCE.INSTANCE_ID.eq(instanceId))
-        .execute();
-    moveInstance(tx, instanceId, InstanceStatus.RUNNING, "provisioned", now);
+    int moved =
+        tx.update(INSTANCE)
+            .set(INSTANCE.URL, url)
+            .set(INSTANCE.NAMESPACE, namespace)
+            .set(INSTANCE.STATUS, InstanceStatus.RUNNING.name())
+            .set(INSTANCE.UPDATED_AT, at(now))
+            .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+            .and(INSTANCE.STATUS.eq(InstanceStatus.PROVISIONING.name()))
+            .execute();
+    if (moved == 1) {
+      recordTransition(
+          tx, instanceId, InstanceStatus.PROVISIONING, InstanceStatus.RUNNING, "provisioned", now);
+    }
   }
 
   void resizeInstance(DSLContext tx, UUID instanceId, Resources resources, Instant now) {

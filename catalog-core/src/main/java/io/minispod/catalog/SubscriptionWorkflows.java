@@ -256,9 +256,6 @@ final class SubscriptionWorkflows {
         tx -> {
           Instant now = services.now();
           services
-              .workflows()
-              .recordCharge(tx, w.getWorkflowId(), line.id(), line.amount().minorUnits());
-          services
               .subscriptions()
               .activate(tx, s.getSubscriptionId(), line.amount().minorUnits(), now);
           services
@@ -266,7 +263,14 @@ final class SubscriptionWorkflows {
               .insertInstance(tx, UUID.randomUUID(), s, subdomain, plan.resources(), now);
           services
               .workflows()
-              .advance(tx, w.getWorkflowId(), Step.PROVISION, now, services.lease());
+              .charged(
+                  tx,
+                  w.getWorkflowId(),
+                  line.id(),
+                  line.amount().minorUnits(),
+                  Step.PROVISION,
+                  now,
+                  services.lease());
         });
   }
 
@@ -312,11 +316,14 @@ final class SubscriptionWorkflows {
         tx -> {
           services
               .workflows()
-              .recordCharge(
-                  tx, w.getWorkflowId(), charge.charge().id(), charge.quote().due().minorUnits());
-          services
-              .workflows()
-              .advance(tx, w.getWorkflowId(), Step.RESIZE, services.now(), services.lease());
+              .charged(
+                  tx,
+                  w.getWorkflowId(),
+                  charge.charge().id(),
+                  charge.quote().due().minorUnits(),
+                  Step.RESIZE,
+                  services.now(),
+                  services.lease());
         });
   }
 

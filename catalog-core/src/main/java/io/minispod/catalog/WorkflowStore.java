@@ -144,11 +144,26 @@ final class WorkflowStore {
         .execute();
   }
 
-  /** Records the line that charged the workflow's payment and the amount it collected. */
-  void recordCharge(DSLContext tx, UUID workflowId, UUID chargeLineId, long amountDue) {
+  /**
+   * Records the line that charged the workflow's payment and the amount it collected, and moves to
+   * the next step (as {@link #advance} does), in one update.
+   */
+  void charged(
+      DSLContext tx,
+      UUID workflowId,
+      UUID chargeLineId,
+      long amountDue,
+      Step next,
+      Instant now,
+      Duration lease) {
     tx.update(WORKFLOW)
         .set(WORKFLOW.CHARGE_LINE_ID, chargeLineId)
         .set(WORKFLOW.AMOUNT_DUE, amountDue)
+        .set(WORKFLOW.STEP, next.name())
+        .set(WORKFLOW.ATTEMPTS, 0)
+        .set(WORKFLOW.NEXT_ATTEMPT_AT, at(now))
+        .set(WORKFLOW.LEASE_EXPIRES_AT, at(now.plus(lease)))
+        .set(WORKFLOW.UPDATED_AT, at(now))
         .where(WORKFLOW.WORKFLOW_ID.eq(workflowId))
         .execute();
   }
