@@ -124,7 +124,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     // 2. Hold the quota through the quota manager's combining path: the cluster pools are shared
     //    by every subscription, and combined requests share one transaction (and one lock of
     //    those rows) instead of queueing on them one by one.
-    UUID workflowId;
+    WorkflowRecord workflow;
     Allocation hold = null;
     try {
       ensureUserPool(userId);
@@ -140,7 +140,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
       // 3. Keep the hold and start the workflow, in one transaction.
       UUID allocationId = hold.id();
       services.observer().beforeCommit(Kind.SUBSCRIBE, null);
-      workflowId =
+      workflow =
           services
               .dsl()
               .transactionResult(
@@ -177,7 +177,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     }
     services.catalog().quotaChanged(List.of(plan.id()));
     services.observer().committed(Kind.SUBSCRIBE, null);
-    workflows.run(workflowId);
+    workflows.run(workflow);
     return outcomeOf(subscriptionId, idempotencyKey, Kind.SUBSCRIBE);
   }
 
@@ -437,11 +437,11 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
       UUID subscriptionId,
       Kind kind,
       String idempotencyKey,
-      java.util.function.Function<DSLContext, UUID> start,
+      java.util.function.Function<DSLContext, WorkflowRecord> start,
       Runnable afterStart) {
-    UUID workflowId;
+    WorkflowRecord workflow;
     try {
-      workflowId = services.dsl().transactionResult(cfg -> start.apply(cfg.dsl()));
+      workflow = services.dsl().transactionResult(cfg -> start.apply(cfg.dsl()));
     } catch (DataAccessException e) {
       String constraint = DatabaseFailures.violatedUnique(e);
       if ("workflow_one_running_per_subscription".equals(constraint)) {
@@ -454,7 +454,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     }
     afterStart.run();
     services.observer().committed(kind, null);
-    workflows.run(workflowId);
+    workflows.run(workflow);
     return outcomeOf(subscriptionId, idempotencyKey, kind);
   }
 

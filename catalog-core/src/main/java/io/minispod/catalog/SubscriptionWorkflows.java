@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +115,13 @@ final class SubscriptionWorkflows {
     }
   }
 
+  /** Runs a workflow this node has just started (and so holds), from the record it inserted. */
+  void run(WorkflowRecord started) {
+    if (runStep(started)) {
+      run(started.getWorkflowId());
+    }
+  }
+
   /** Claims and runs the due workflows of every node, such as those a crashed node left. */
   int runDue(int limit) {
     List<UUID> claimed =
@@ -185,52 +191,56 @@ final class SubscriptionWorkflows {
           attempts,
           message,
           next);
-      commit(
-          w,
-          tx ->
-              services
-                  .workflows()
-                  .retryLater(tx, w.getWorkflowId(), attempts, next, message, services.now()));
+      commit(w, (tx, held) -> services.workflows().retryLater(tx, held, attempts, next, message));
       return false;
     }
     log.warn("Workflow {} step {} failed for good ({}); undoing", w.getWorkflowId(), step, message);
     return commit(
         w,
-        tx ->
-            services
-                .workflows()
-                .undo(
-                    tx, w.getWorkflowId(), code.name(), message, services.now(), services.lease()));
+        (tx, held) -> services.workflows().undo(tx, held, code.name(), message, services.lease()));
   }
 
   /**
    * Applies a step's outcome in one transaction fenced by the lease, then tells the observer.
    * Returns whether the lease was still ours (and so whether the change was made).
    */
-  private boolean commit(WorkflowRecord w, Consumer<DSLContext> change) {
+  private boolean commit(WorkflowRecord w, StepOutcome outcome) {
     Kind kind = Kind.valueOf(w.getKind());
     services.observer().beforeCommit(kind, Step.valueOf(w.getStep()));
-    boolean applied =
-        services
-            .dsl()
-            .transactionResult(
-                cfg -> {
-                  DSLContext tx = cfg.dsl();
-                  if (services
-                      .workflows()
-                      .lockOwned(tx, w.getWorkflowId(), services.nodeId(), services.now())
-                      .isEmpty()) {
-                    return false;
-                  }
-                  change.accept(tx);
-                  return true;
-                });
-    if (!applied) {
+    WorkflowStore.Held held =
+        new WorkflowStore.Held(w.getWorkflowId(), services.nodeId(), services.now());
+    try {
+      services
+          .dsl()
+          .transaction(
+              cfg -> {
+                if (!outcome.record(cfg.dsl(), held)) {
+                  throw new LeaseLost();
+                }
+              });
+    } catch (LeaseLost lost) {
       log.warn("Workflow {} lease was lost; another node carries on", w.getWorkflowId());
       return false;
     }
     services.observer().committed(kind, Step.valueOf(w.getStep()));
     return true;
+  }
+
+  /**
+   * Records a step's outcome; its last statement updates the held workflow and says if it could.
+   */
+  @FunctionalInterface
+  private interface StepOutcome {
+    boolean record(DSLContext tx, WorkflowStore.Held held);
+  }
+
+  /** Rolls a step's transaction back when the workflow's lease turned out to be lost. */
+  private static final class LeaseLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LeaseLost() {
+      super(null, null, false, false);
+    }
   }
 
   // ---------------------------------------------------------------- subscribe
@@ -253,23 +263,22 @@ final class SubscriptionWorkflows {
                     plan.name() + " plan, first period"));
     return commit(
         w,
-        tx -> {
-          Instant now = services.now();
+        (tx, held) -> {
+          Instant now = held.now();
           services
               .subscriptions()
               .activate(tx, s.getSubscriptionId(), line.amount().minorUnits(), now);
           services
               .subscriptions()
               .insertInstance(tx, UUID.randomUUID(), s, subdomain, plan.resources(), now);
-          services
+          return services
               .workflows()
               .charged(
                   tx,
-                  w.getWorkflowId(),
+                  held,
                   line.id(),
                   line.amount().minorUnits(),
                   Step.PROVISION,
-                  now,
                   services.lease());
         });
   }
@@ -277,17 +286,19 @@ final class SubscriptionWorkflows {
   private boolean provision(WorkflowRecord w) {
     SubscriptionRecord s = subscription(w);
     InstanceRecord instance = instance(s);
-    InstanceSpec spec = services.specs().spec(s, instance, plan(s, s.getPlanId()));
+    // A provisioning instance has no environment of its owner's yet: updateEnv only takes
+    // running instances, so there is nothing to read.
+    InstanceSpec spec = services.specs().spec(s, instance, plan(s, s.getPlanId()), Map.of());
     ProvisionedInstance provisioned = services.provisioner().provision(spec);
     commit(
         w,
-        tx -> {
-          Instant now = services.now();
+        (tx, held) -> {
+          Instant now = held.now();
           services
               .subscriptions()
               .provisioned(
                   tx, instance.getInstanceId(), provisioned.url(), provisioned.namespace(), now);
-          services.workflows().finish(tx, w.getWorkflowId(), Status.SUCCEEDED, now);
+          return services.workflows().finish(tx, held, Status.SUCCEEDED);
         });
     return false; // the workflow is finished
   }
@@ -313,16 +324,15 @@ final class SubscriptionWorkflows {
                     "upgrade from " + from.name() + " to " + to.name()));
     return commit(
         w,
-        tx -> {
-          services
+        (tx, held) -> {
+          return services
               .workflows()
               .charged(
                   tx,
-                  w.getWorkflowId(),
+                  held,
                   charge.charge().id(),
                   charge.quote().due().minorUnits(),
                   Step.RESIZE,
-                  services.now(),
                   services.lease());
         });
   }
@@ -334,8 +344,8 @@ final class SubscriptionWorkflows {
     services.provisioner().resize(services.specs().spec(s, instance, to));
     commit(
         w,
-        tx -> {
-          Instant now = services.now();
+        (tx, held) -> {
+          Instant now = held.now();
           services
               .subscriptions()
               .changePlan(
@@ -343,7 +353,7 @@ final class SubscriptionWorkflows {
           services
               .subscriptions()
               .resizeInstance(tx, instance.getInstanceId(), to.resources(), now);
-          services.workflows().finish(tx, w.getWorkflowId(), Status.SUCCEEDED, now);
+          return services.workflows().finish(tx, held, Status.SUCCEEDED);
         });
     return false; // the workflow is finished
   }
@@ -359,8 +369,8 @@ final class SubscriptionWorkflows {
     refundOnCancel(w, s);
     if (commit(
         w,
-        tx -> {
-          Instant now = services.now();
+        (tx, held) -> {
+          Instant now = held.now();
           services.quota().inTransaction(tx).release(s.getAllocationId());
           instance.ifPresent(
               i ->
@@ -371,7 +381,7 @@ final class SubscriptionWorkflows {
           services
               .subscriptions()
               .end(tx, s.getSubscriptionId(), SubscriptionStatus.CANCELLED, null, null, now);
-          services.workflows().finish(tx, w.getWorkflowId(), Status.SUCCEEDED, now);
+          return services.workflows().finish(tx, held, Status.SUCCEEDED);
         })) {
       quotaChanged(s.getPlanId());
     }
@@ -401,8 +411,8 @@ final class SubscriptionWorkflows {
         from == null ? List.of() : services.specs().quotaItems(s.getUserId(), from);
     if (commit(
         w,
-        tx -> {
-          Instant now = services.now();
+        (tx, held) -> {
+          Instant now = held.now();
           if (kind == Kind.SUBSCRIBE) {
             services.quota().inTransaction(tx).release(s.getAllocationId());
             instance.ifPresent(
@@ -427,7 +437,7 @@ final class SubscriptionWorkflows {
           } else {
             services.quota().inTransaction(tx).swap(s.getAllocationId(), oldItems);
           }
-          services.workflows().finish(tx, w.getWorkflowId(), Status.FAILED, now);
+          return services.workflows().finish(tx, held, Status.FAILED);
         })) {
       quotaChanged(w.getFromPlanId(), w.getToPlanId(), s.getPlanId());
     }

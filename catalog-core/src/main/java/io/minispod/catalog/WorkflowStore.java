@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 
 /**
@@ -43,7 +44,7 @@ final class WorkflowStore {
     FAILED
   }
 
-  UUID start(
+  WorkflowRecord start(
       DSLContext tx,
       Kind kind,
       UUID subscriptionId,
@@ -54,9 +55,8 @@ final class WorkflowStore {
       String owner,
       Instant now,
       Duration lease) {
-    UUID id = UUID.randomUUID();
-    tx.insertInto(WORKFLOW)
-        .set(WORKFLOW.WORKFLOW_ID, id)
+    return tx.insertInto(WORKFLOW)
+        .set(WORKFLOW.WORKFLOW_ID, UUID.randomUUID())
         .set(WORKFLOW.KIND, kind.name())
         .set(WORKFLOW.SUBSCRIPTION_ID, subscriptionId)
         .set(WORKFLOW.IDEMPOTENCY_KEY, idempotencyKey)
@@ -70,8 +70,8 @@ final class WorkflowStore {
         .set(WORKFLOW.LEASE_EXPIRES_AT, at(now.plus(lease)))
         .set(WORKFLOW.CREATED_AT, at(now))
         .set(WORKFLOW.UPDATED_AT, at(now))
-        .execute();
-    return id;
+        .returning()
+        .fetchSingle();
   }
 
   Optional<WorkflowRecord> find(DSLContext tx, UUID workflowId) {
@@ -121,90 +121,86 @@ final class WorkflowStore {
     return due;
   }
 
-  /** Locks a workflow this node holds the lease of; empty when the lease was lost. */
-  Optional<WorkflowRecord> lockOwned(DSLContext tx, UUID workflowId, String owner, Instant now) {
-    return tx.selectFrom(WORKFLOW)
-        .where(WORKFLOW.WORKFLOW_ID.eq(workflowId))
-        .and(WORKFLOW.STATUS.eq(Status.RUNNING.name()))
-        .and(WORKFLOW.LEASE_OWNER.eq(owner))
-        .and(WORKFLOW.LEASE_EXPIRES_AT.gt(at(now)))
-        .forUpdate()
-        .fetchOptional();
-  }
+  /**
+   * A workflow as one node holds it at one instant. Every change to a held workflow is made only
+   * while the lease is still that node's, in the same statement that makes it, so a node that lost
+   * its lease (it stalled past the expiry and another node took over) changes nothing.
+   *
+   * @param workflowId the workflow
+   * @param owner the node holding the lease
+   * @param now the instant the change is made at
+   */
+  record Held(UUID workflowId, String owner, Instant now) {}
 
-  /** Moves to the next step, with a fresh lease and attempt count. */
-  void advance(DSLContext tx, UUID workflowId, Step next, Instant now, Duration lease) {
-    tx.update(WORKFLOW)
-        .set(WORKFLOW.STEP, next.name())
-        .set(WORKFLOW.ATTEMPTS, 0)
-        .set(WORKFLOW.NEXT_ATTEMPT_AT, at(now))
-        .set(WORKFLOW.LEASE_EXPIRES_AT, at(now.plus(lease)))
-        .set(WORKFLOW.UPDATED_AT, at(now))
-        .where(WORKFLOW.WORKFLOW_ID.eq(workflowId))
-        .execute();
+  private static Condition heldBy(Held held) {
+    return WORKFLOW
+        .WORKFLOW_ID
+        .eq(held.workflowId())
+        .and(WORKFLOW.STATUS.eq(Status.RUNNING.name()))
+        .and(WORKFLOW.LEASE_OWNER.eq(held.owner()))
+        .and(WORKFLOW.LEASE_EXPIRES_AT.gt(at(held.now())));
   }
 
   /**
    * Records the line that charged the workflow's payment and the amount it collected, and moves to
-   * the next step (as {@link #advance} does), in one update.
+   * the next step with a fresh lease and attempt count; false when the lease was lost.
    */
-  void charged(
-      DSLContext tx,
-      UUID workflowId,
-      UUID chargeLineId,
-      long amountDue,
-      Step next,
-      Instant now,
-      Duration lease) {
-    tx.update(WORKFLOW)
-        .set(WORKFLOW.CHARGE_LINE_ID, chargeLineId)
-        .set(WORKFLOW.AMOUNT_DUE, amountDue)
-        .set(WORKFLOW.STEP, next.name())
-        .set(WORKFLOW.ATTEMPTS, 0)
-        .set(WORKFLOW.NEXT_ATTEMPT_AT, at(now))
-        .set(WORKFLOW.LEASE_EXPIRES_AT, at(now.plus(lease)))
-        .set(WORKFLOW.UPDATED_AT, at(now))
-        .where(WORKFLOW.WORKFLOW_ID.eq(workflowId))
-        .execute();
+  boolean charged(
+      DSLContext tx, Held held, UUID chargeLineId, long amountDue, Step next, Duration lease) {
+    return tx.update(WORKFLOW)
+            .set(WORKFLOW.CHARGE_LINE_ID, chargeLineId)
+            .set(WORKFLOW.AMOUNT_DUE, amountDue)
+            .set(WORKFLOW.STEP, next.name())
+            .set(WORKFLOW.ATTEMPTS, 0)
+            .set(WORKFLOW.NEXT_ATTEMPT_AT, at(held.now()))
+            .set(WORKFLOW.LEASE_EXPIRES_AT, at(held.now().plus(lease)))
+            .set(WORKFLOW.UPDATED_AT, at(held.now()))
+            .where(heldBy(held))
+            .execute()
+        == 1;
   }
 
-  /** Starts compensating, keeping the error that made it necessary for the caller to see. */
-  void undo(
-      DSLContext tx,
-      UUID workflowId,
-      String errorCode,
-      String message,
-      Instant now,
-      Duration lease) {
-    tx.update(WORKFLOW)
-        .set(WORKFLOW.ERROR_CODE, errorCode)
-        .set(WORKFLOW.ERROR_MESSAGE, truncate(message, 500))
-        .where(WORKFLOW.WORKFLOW_ID.eq(workflowId))
-        .execute();
-    advance(tx, workflowId, Step.UNDO, now, lease);
+  /**
+   * Starts compensating, keeping the error that made it necessary for the caller to see; false when
+   * the lease was lost.
+   */
+  boolean undo(DSLContext tx, Held held, String errorCode, String message, Duration lease) {
+    return tx.update(WORKFLOW)
+            .set(WORKFLOW.ERROR_CODE, errorCode)
+            .set(WORKFLOW.ERROR_MESSAGE, truncate(message, 500))
+            .set(WORKFLOW.STEP, Step.UNDO.name())
+            .set(WORKFLOW.ATTEMPTS, 0)
+            .set(WORKFLOW.NEXT_ATTEMPT_AT, at(held.now()))
+            .set(WORKFLOW.LEASE_EXPIRES_AT, at(held.now().plus(lease)))
+            .set(WORKFLOW.UPDATED_AT, at(held.now()))
+            .where(heldBy(held))
+            .execute()
+        == 1;
   }
 
-  /** Gives the lease back and schedules the same step again. */
-  void retryLater(
-      DSLContext tx, UUID workflowId, int attempts, Instant at, String message, Instant now) {
-    tx.update(WORKFLOW)
-        .set(WORKFLOW.ATTEMPTS, attempts)
-        .set(WORKFLOW.NEXT_ATTEMPT_AT, at(at))
-        .setNull(WORKFLOW.LEASE_OWNER)
-        .setNull(WORKFLOW.LEASE_EXPIRES_AT)
-        .set(WORKFLOW.ERROR_MESSAGE, truncate(message, 500))
-        .set(WORKFLOW.UPDATED_AT, at(now))
-        .where(WORKFLOW.WORKFLOW_ID.eq(workflowId))
-        .execute();
+  /** Gives the lease back and schedules the same step again; false when the lease was lost. */
+  boolean retryLater(DSLContext tx, Held held, int attempts, Instant at, String message) {
+    return tx.update(WORKFLOW)
+            .set(WORKFLOW.ATTEMPTS, attempts)
+            .set(WORKFLOW.NEXT_ATTEMPT_AT, at(at))
+            .setNull(WORKFLOW.LEASE_OWNER)
+            .setNull(WORKFLOW.LEASE_EXPIRES_AT)
+            .set(WORKFLOW.ERROR_MESSAGE, truncate(message, 500))
+            .set(WORKFLOW.UPDATED_AT, at(held.now()))
+            .where(heldBy(held))
+            .execute()
+        == 1;
   }
 
-  void finish(DSLContext tx, UUID workflowId, Status status, Instant now) {
-    tx.update(WORKFLOW)
-        .set(WORKFLOW.STATUS, status.name())
-        .setNull(WORKFLOW.LEASE_OWNER)
-        .setNull(WORKFLOW.LEASE_EXPIRES_AT)
-        .set(WORKFLOW.UPDATED_AT, at(now))
-        .where(WORKFLOW.WORKFLOW_ID.eq(workflowId))
-        .execute();
+  /** Ends the workflow; false when the lease was lost. */
+  boolean finish(DSLContext tx, Held held, Status status) {
+    return tx.update(WORKFLOW)
+            .set(WORKFLOW.STATUS, status.name())
+            .setNull(WORKFLOW.LEASE_OWNER)
+            .setNull(WORKFLOW.LEASE_EXPIRES_AT)
+            .set(WORKFLOW.UPDATED_AT, at(held.now()))
+            .where(heldBy(held))
+            .execute()
+        == 1;
   }
 }

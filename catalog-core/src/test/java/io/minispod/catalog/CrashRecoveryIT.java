@@ -246,6 +246,59 @@ final class CrashRecoveryIT {
   }
 
   @Test
+  void staleNode_whoseLeaseWasTakenOver_changesNothing() throws Exception {
+    String user = "user-" + UUID.randomUUID();
+    Map<String, AtomicInteger> commits = new ConcurrentHashMap<>();
+    StepObserver counting =
+        new StepObserver() {
+          @Override
+          public void committed(Kind kind, Step step) {
+            commits.computeIfAbsent(kind + " " + step, k -> new AtomicInteger()).incrementAndGet();
+          }
+        };
+    first.provisioner.hang();
+    try (Platform slow = first.anotherNode(db.newDataSource(4), b -> b.observer(counting));
+        Platform other = first.anotherNode(db.newDataSource(4), b -> b.observer(counting))) {
+      CompletableFuture<Subscription> stalled =
+          CompletableFuture.supplyAsync(
+              () -> slow.subscribe().subscribe(user, service.slug(), "basic", "k"));
+      org.awaitility.Awaitility.await().until(() -> leaseOwner(user, "PROVISION") != null);
+      String stalledOwner = leaseOwner(user, "PROVISION");
+
+      clock.advance(Duration.ofMinutes(3));
+      CompletableFuture<Integer> takeover =
+          CompletableFuture.supplyAsync(other.subscriptions::runDueWorkflows);
+      org.awaitility.Awaitility.await()
+          .until(() -> !stalledOwner.equals(leaseOwner(user, "PROVISION")));
+      first.provisioner.release();
+
+      assertThat(takeover.get()).isOne();
+      assertThat(stalled.get().userId()).isEqualTo(user);
+      assertThat(commits.get("SUBSCRIBE PROVISION")).hasValue(1);
+      assertThat(first.provisioner.count(Operation.PROVISION)).isEqualTo(2);
+      assertThat(other.subscribe().subscriptions(user))
+          .singleElement()
+          .satisfies(s -> assertThat(s.instance().status()).isEqualTo(InstanceStatus.RUNNING));
+      assertConsistent(other);
+    }
+  }
+
+  /** The lease owner of the user's running workflow while it is at a step, or null. */
+  private String leaseOwner(String user, String step) {
+    return db.dsl()
+        .select(io.minispod.catalog.internal.db.Tables.WORKFLOW.LEASE_OWNER)
+        .from(io.minispod.catalog.internal.db.Tables.WORKFLOW)
+        .join(io.minispod.catalog.internal.db.Tables.SUBSCRIPTION)
+        .on(
+            io.minispod.catalog.internal.db.Tables.SUBSCRIPTION.SUBSCRIPTION_ID.eq(
+                io.minispod.catalog.internal.db.Tables.WORKFLOW.SUBSCRIPTION_ID))
+        .where(io.minispod.catalog.internal.db.Tables.SUBSCRIPTION.USER_ID.eq(user))
+        .and(io.minispod.catalog.internal.db.Tables.WORKFLOW.STEP.eq(step))
+        .and(io.minispod.catalog.internal.db.Tables.WORKFLOW.STATUS.eq("RUNNING"))
+        .fetchOne(io.minispod.catalog.internal.db.Tables.WORKFLOW.LEASE_OWNER);
+  }
+
+  @Test
   void twoNodesDrainingOneQueue_runEachStepOnce() throws Exception {
     int count = 30;
     StepObserver crashAfterStart = new CrashAt(Kind.SUBSCRIBE, null, false);

@@ -267,8 +267,10 @@ public final class InMemoryProvisioner implements Provisioner {
     boolean succeeded = false;
     try {
       awaitHang();
-      if (!latency.isZero()) {
-        LockSupport.parkNanos(latency.toNanos());
+      // parkNanos may return early; park again until the whole latency has passed.
+      long until = System.nanoTime() + latency.toNanos();
+      for (long left = latency.toNanos(); left > 0; left = until - System.nanoTime()) {
+        LockSupport.parkNanos(left);
       }
       if (failingInstances.contains(instanceId)) {
         throw new ProvisioningException(
