@@ -466,21 +466,36 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
    * subscription as it is now.
    */
   private Subscription outcomeOf(UUID subscriptionId, String idempotencyKey, Kind kind) {
-    return read(
-        tx -> {
-          SubscriptionRecord s =
-              services.subscriptions().subscription(tx, subscriptionId).orElseThrow();
-          // A subscribe fails exactly when its subscription does; an upgrade or cancel can fail
-          // while the subscription stays active, so only those always need their workflow.
-          if (kind != Kind.SUBSCRIBE || SubscriptionStatus.FAILED.name().equals(s.getStatus())) {
-            Optional<WorkflowRecord> w =
-                services.workflows().find(tx, subscriptionId, kind, idempotencyKey);
-            if (w.isPresent() && Status.FAILED.name().equals(w.get().getStatus())) {
-              throw failure(subscriptionId, w.get().getErrorCode(), w.get().getErrorMessage());
-            }
-          }
-          return services.subscriptions().view(tx, s);
-        });
+    SubscriptionRecord s =
+        services.subscriptions().subscription(services.dsl(), subscriptionId).orElseThrow();
+    // A subscribe fails exactly when its subscription does; an upgrade or cancel can fail while
+    // the subscription stays active, so only those always need their workflow.
+    if (kind != Kind.SUBSCRIBE || SubscriptionStatus.FAILED.name().equals(s.getStatus())) {
+      Optional<WorkflowRecord> w =
+          services.workflows().find(services.dsl(), subscriptionId, kind, idempotencyKey);
+      if (w.isPresent() && Status.FAILED.name().equals(w.get().getStatus())) {
+        throw failure(subscriptionId, w.get().getErrorCode(), w.get().getErrorMessage());
+      }
+    }
+    return view(s);
+  }
+
+  /**
+   * A subscription as its owner sees it, its service and plan read through the catalog's caches
+   * (this runs outside any transaction, so a cache miss may take a connection of its own).
+   */
+  private Subscription view(SubscriptionRecord s) {
+    ServiceDefinition service = services.specs().service(s.getServiceId()).definition();
+    return SubscriptionStore.view(
+        s,
+        service.slug(),
+        service.name(),
+        services.specs().plan(s.getServiceId(), s.getPlanId()),
+        services
+            .subscriptions()
+            .instanceOf(services.dsl(), s.getSubscriptionId())
+            .map(SubscriptionStore::summary)
+            .orElse(null));
   }
 
   private static MinisPodException failure(UUID subscriptionId, String code, String message) {

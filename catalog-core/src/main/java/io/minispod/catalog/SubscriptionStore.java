@@ -400,12 +400,7 @@ final class SubscriptionStore {
     Map<UUID, InstanceSummary> instances = new HashMap<>();
     tx.selectFrom(INSTANCE)
         .where(INSTANCE.SUBSCRIPTION_ID.in(ids))
-        .forEach(
-            i ->
-                instances.put(
-                    i.getSubscriptionId(),
-                    new InstanceSummary(
-                        i.getInstanceId(), InstanceStatus.valueOf(i.getStatus()), i.getUrl())));
+        .forEach(i -> instances.put(i.getSubscriptionId(), summary(i)));
     Map<UUID, Record> plans = new HashMap<>();
     tx.select(PLAN.asterisk(), SERVICE.SLUG, SERVICE.NAME)
         .from(PLAN)
@@ -420,20 +415,40 @@ final class SubscriptionStore {
       Record plan = plans.get(s.getPlanId());
       views.put(
           s.getSubscriptionId(),
-          new Subscription(
-              s.getSubscriptionId(),
-              s.getUserId(),
+          view(
+              s,
               plan.get(SERVICE.SLUG),
               plan.get(SERVICE.NAME),
               CatalogStore.plan(plan.into(PLAN)),
-              SubscriptionStatus.valueOf(s.getStatus()),
-              new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant()),
-              s.getAmountPaid(),
-              instances.get(s.getSubscriptionId()),
-              s.getFailureCode() == null ? null : s.getFailureCode() + ": " + s.getFailureReason(),
-              s.getCreatedAt().toInstant()));
+              instances.get(s.getSubscriptionId())));
     }
     return views;
+  }
+
+  /** A subscription as its owner sees it, from its row and what it refers to. */
+  static Subscription view(
+      SubscriptionRecord s,
+      String serviceSlug,
+      String serviceName,
+      Plan plan,
+      InstanceSummary instance) {
+    return new Subscription(
+        s.getSubscriptionId(),
+        s.getUserId(),
+        serviceSlug,
+        serviceName,
+        plan,
+        SubscriptionStatus.valueOf(s.getStatus()),
+        new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant()),
+        s.getAmountPaid(),
+        instance,
+        s.getFailureCode() == null ? null : s.getFailureCode() + ": " + s.getFailureReason(),
+        s.getCreatedAt().toInstant());
+  }
+
+  static InstanceSummary summary(InstanceRecord i) {
+    return new InstanceSummary(
+        i.getInstanceId(), InstanceStatus.valueOf(i.getStatus()), i.getUrl());
   }
 
   Subscription view(DSLContext tx, SubscriptionRecord subscription) {

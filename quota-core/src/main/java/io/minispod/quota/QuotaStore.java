@@ -65,7 +65,7 @@ final class QuotaStore {
 
   PoolAvailability definePool(DSLContext tx, String poolKey, long capacity) {
     OffsetDateTime now = now();
-    int inserted =
+    PoolRecord inserted =
         tx.insertInto(POOL)
             .set(POOL.POOL_KEY, poolKey)
             .set(POOL.CAPACITY, capacity)
@@ -73,13 +73,15 @@ final class QuotaStore {
             .set(POOL.CREATED_AT, now)
             .set(POOL.UPDATED_AT, now)
             .onConflictDoNothing()
-            .execute();
-    PoolRecord pool = tx.selectFrom(POOL).where(POOL.POOL_KEY.eq(poolKey)).fetchSingle();
-    if (inserted == 0 && pool.getCapacity() != capacity) {
-      throw QuotaConflictException.poolAlreadyDefined(poolKey, pool.getCapacity(), capacity);
-    }
-    if (inserted == 1) {
+            .returning()
+            .fetchOne();
+    if (inserted != null) {
       log.info("Pool {} defined with capacity {}", poolKey, capacity);
+      return availabilityOf(inserted);
+    }
+    PoolRecord pool = tx.selectFrom(POOL).where(POOL.POOL_KEY.eq(poolKey)).fetchSingle();
+    if (pool.getCapacity() != capacity) {
+      throw QuotaConflictException.poolAlreadyDefined(poolKey, pool.getCapacity(), capacity);
     }
     return availabilityOf(pool);
   }
