@@ -291,14 +291,6 @@ final class SubscriptionStore {
     log.info("Instance {} moved from {} to {}: {}", instanceId, from, to, reason);
   }
 
-  List<InstanceStatus> transitions(DSLContext tx, UUID instanceId) {
-    return tx.select(INSTANCE_TRANSITION.TO_STATUS)
-        .from(INSTANCE_TRANSITION)
-        .where(INSTANCE_TRANSITION.INSTANCE_ID.eq(instanceId))
-        .orderBy(INSTANCE_TRANSITION.TRANSITION_ID)
-        .fetch(r -> InstanceStatus.valueOf(r.value1()));
-  }
-
   Map<String, String> env(DSLContext tx, UUID instanceId) {
     Map<String, String> env = new LinkedHashMap<>();
     tx.selectFrom(INSTANCE_ENV)

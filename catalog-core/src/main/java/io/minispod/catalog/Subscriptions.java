@@ -180,9 +180,4 @@ public final class Subscriptions implements AutoCloseable {
       background = null;
     }
   }
-
-  /** The workflow steps' dependencies (for the package's tests). */
-  Services services() {
-    return services;
-  }
 }
