@@ -201,15 +201,10 @@ final class ApiFailureIT {
   @Test
   void usage_noMetricsApi_isEmpty() {
     InstanceSpec spec = n8n();
-    String ns = provisioner.namespaceOf(spec.ownerId());
     k8s.server
         .expect()
         .get()
-        .withPath(
-            "/apis/metrics.k8s.io/v1beta1/namespaces/"
-                + ns
-                + "/pods?labelSelector="
-                + selector(spec))
+        .withPath(podMetricsPath(spec))
         .andReturn(404, status(404, "NotFound", "the server could not find the requested resource"))
         .once();
 
@@ -219,15 +214,10 @@ final class ApiFailureIT {
   @Test
   void usage_metricsApiFailing_failsRetryable() {
     InstanceSpec spec = n8n();
-    String ns = provisioner.namespaceOf(spec.ownerId());
     k8s.server
         .expect()
         .get()
-        .withPath(
-            "/apis/metrics.k8s.io/v1beta1/namespaces/"
-                + ns
-                + "/pods?labelSelector="
-                + selector(spec))
+        .withPath(podMetricsPath(spec))
         .andReturn(500, status(500, "InternalError", "metrics down"))
         .times(3);
 
@@ -266,5 +256,13 @@ final class ApiFailureIT {
         KubernetesProvisionerIT.subdomain("n8n"),
         "basic",
         BASIC);
+  }
+
+  /** The metrics API's path for the pods of an instance. */
+  private String podMetricsPath(InstanceSpec spec) {
+    return "/apis/metrics.k8s.io/v1beta1/namespaces/"
+        + provisioner.namespaceOf(spec.ownerId())
+        + "/pods?labelSelector="
+        + selector(spec);
   }
 }
