@@ -59,4 +59,16 @@ public record Price(Money amount, BillingInterval interval) {
   public boolean isFree() {
     return amount.isZero();
   }
+
+  /**
+   * The amount spread over one month, rounded up, so that monthly and yearly prices of one currency
+   * can be compared (the catalog's price filter and sort use it).
+   *
+   * @return the amount per month
+   */
+  public Money monthlyEquivalent() {
+    return interval == BillingInterval.YEARLY
+        ? Money.of(Math.floorDiv(amount.minorUnits() + 11, 12), amount.currency())
+        : amount;
+  }
 }

@@ -296,4 +296,12 @@ final class BillingValuesTest {
   private static Map<String, String> fields(Throwable e) {
     return ((ValidationException) e).fieldErrors();
   }
+
+  @Test
+  void price_yearly_isComparedByItsMonthlyEquivalent() {
+    assertThat(Price.yearly(120_000, "IDR").monthlyEquivalent()).isEqualTo(Money.of(10_000, "IDR"));
+    assertThat(Price.yearly(120_001, "IDR").monthlyEquivalent()).isEqualTo(Money.of(10_001, "IDR"));
+    assertThat(Price.monthly(9_900_000, "IDR").monthlyEquivalent())
+        .isEqualTo(Money.of(9_900_000, "IDR"));
+  }
 }

@@ -1,5 +1,6 @@
 package io.minispod.catalog;
 
+import io.minispod.catalog.internal.CatalogNode;
 import io.minispod.quota.QuotaManager;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,9 +103,14 @@ public final class CatalogBuilder {
     return new Catalog(
         dataSource,
         quotaManager,
-        clock,
-        new CatalogCaches(clock, cacheMaximumSize, catalogCacheExpiry, quotaCacheExpiry),
-        listenForChanges);
+        new CatalogNode(
+            dataSource,
+            quotaManager,
+            clock,
+            cacheMaximumSize,
+            catalogCacheExpiry,
+            quotaCacheExpiry,
+            listenForChanges));
   }
 
   private static Duration positive(Duration duration, String what) {

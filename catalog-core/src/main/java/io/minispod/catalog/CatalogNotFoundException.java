@@ -17,34 +17,71 @@ public final class CatalogNotFoundException extends MinisPodException {
     super(ErrorCode.NOT_FOUND, message, details);
   }
 
-  static CatalogNotFoundException category(String slug) {
+  /**
+   * The error for an unknown category.
+   *
+   * @param slug the slug
+   * @return the exception
+   */
+  public static CatalogNotFoundException category(String slug) {
     return new CatalogNotFoundException(
         "No category '" + slug + "'", Map.of("kind", "category", "slug", slug));
   }
 
-  static CatalogNotFoundException service(String slug) {
+  /**
+   * The error for an unknown service.
+   *
+   * @param slug the slug
+   * @return the exception
+   */
+  public static CatalogNotFoundException service(String slug) {
     return new CatalogNotFoundException(
         "No service '" + slug + "'", Map.of("kind", "service", "slug", slug));
   }
 
-  static CatalogNotFoundException service(UUID serviceId) {
+  /**
+   * The error for an unknown service.
+   *
+   * @param serviceId the service id
+   * @return the exception
+   */
+  public static CatalogNotFoundException service(UUID serviceId) {
     return new CatalogNotFoundException(
         "No service " + serviceId, Map.of("kind", "service", "id", serviceId.toString()));
   }
 
-  static CatalogNotFoundException plan(UUID serviceId, UUID planId) {
+  /**
+   * The error for an unknown plan of a service.
+   *
+   * @param serviceId the service id
+   * @param planId the plan id
+   * @return the exception
+   */
+  public static CatalogNotFoundException plan(UUID serviceId, UUID planId) {
     return new CatalogNotFoundException(
         "No plan " + planId + " in service " + serviceId,
         Map.of("kind", "plan", "id", planId.toString(), "serviceId", serviceId.toString()));
   }
 
-  static CatalogNotFoundException subscription(UUID subscriptionId) {
+  /**
+   * The error for a subscription the caller may not see or that does not exist.
+   *
+   * @param subscriptionId the subscription id
+   * @return the exception
+   */
+  public static CatalogNotFoundException subscription(UUID subscriptionId) {
     return new CatalogNotFoundException(
         "No subscription " + subscriptionId,
         Map.of("kind", "subscription", "id", subscriptionId.toString()));
   }
 
-  static CatalogNotFoundException instance(UUID instanceId) {
+  /**
+   * The error for an instance the caller may not see or that does not exist.
+   *
+   * @param instanceId the instance id
+   * @return the exception
+   */
+  public static CatalogNotFoundException instance(UUID instanceId) {
     return new CatalogNotFoundException(
         "No instance " + instanceId, Map.of("kind", "instance", "id", instanceId.toString()));
   }

@@ -1,5 +1,12 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.Price;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Companion;
+import io.minispod.catalog.template.GeneratedSecret;
+import io.minispod.catalog.template.Probe;
+import io.minispod.catalog.template.Resources;
+import io.minispod.catalog.template.RunAs;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

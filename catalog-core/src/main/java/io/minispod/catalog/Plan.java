@@ -1,7 +1,11 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.Price;
+import io.minispod.catalog.template.Resources;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -36,7 +40,7 @@ public record Plan(
 
   /** Copies the features. */
   public Plan {
-    features = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(features));
+    features = Collections.unmodifiableMap(new TreeMap<>(features));
   }
 
   /**

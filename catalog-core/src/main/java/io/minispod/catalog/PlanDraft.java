@@ -1,5 +1,9 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.Price;
+import io.minispod.catalog.template.Resources;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -30,9 +34,7 @@ public record PlanDraft(
   /** Copies the features; {@code null} means none. */
   public PlanDraft {
     features =
-        features == null
-            ? Map.of()
-            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(features));
+        features == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(features));
   }
 
   /**

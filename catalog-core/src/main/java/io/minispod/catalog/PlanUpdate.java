@@ -1,5 +1,9 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.Price;
+import io.minispod.catalog.template.Resources;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,10 +35,7 @@ public record PlanUpdate(
 
   /** Copies the features. */
   public PlanUpdate {
-    features =
-        features == null
-            ? null
-            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(features));
+    features = features == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(features));
   }
 
   /**

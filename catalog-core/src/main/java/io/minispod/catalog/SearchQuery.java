@@ -1,6 +1,8 @@
 package io.minispod.catalog;
 
 import io.minispod.FieldErrors;
+import io.minispod.catalog.internal.CatalogValidation;
+import io.minispod.catalog.internal.SearchText;
 import java.util.Objects;
 
 /**

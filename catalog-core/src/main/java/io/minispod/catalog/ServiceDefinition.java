@@ -1,5 +1,6 @@
 package io.minispod.catalog;
 
+import io.minispod.catalog.template.AppTemplate;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

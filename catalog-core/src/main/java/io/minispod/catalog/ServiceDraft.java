@@ -1,5 +1,8 @@
 package io.minispod.catalog;
 
+import io.minispod.catalog.template.AppTemplate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -25,9 +28,6 @@ public record ServiceDraft(
 
   /** Copies the tags; {@code null} means none. */
   public ServiceDraft {
-    tags =
-        tags == null
-            ? List.of()
-            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tags));
+    tags = tags == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tags));
   }
 }

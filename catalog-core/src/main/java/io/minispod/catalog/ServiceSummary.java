@@ -1,5 +1,6 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.Price;
 import java.util.List;
 import java.util.UUID;
 

@@ -1,5 +1,8 @@
 package io.minispod.catalog;
 
+import io.minispod.catalog.template.AppTemplate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -28,10 +31,7 @@ public record ServiceUpdate(
 
   /** Copies the tags. */
   public ServiceUpdate {
-    tags =
-        tags == null
-            ? null
-            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tags));
+    tags = tags == null ? null : Collections.unmodifiableList(new ArrayList<>(tags));
   }
 
   /**

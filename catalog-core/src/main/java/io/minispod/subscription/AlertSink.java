@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 /**
  * Where the health monitor reports what needs a human's (or a pager's) attention. The default

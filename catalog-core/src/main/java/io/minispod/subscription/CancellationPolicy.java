@@ -1,4 +1,6 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
+
+import java.time.Instant;
 
 /**
  * How much of what was paid for the current period is refunded when a subscription is cancelled.
@@ -18,5 +20,5 @@ public interface CancellationPolicy {
    * @return the amount to refund in minor units of the plan's currency, from 0 to {@code
    *     subscription.amountPaid()}
    */
-  long refundOnCancel(Subscription subscription, java.time.Instant at);
+  long refundOnCancel(Subscription subscription, Instant at);
 }

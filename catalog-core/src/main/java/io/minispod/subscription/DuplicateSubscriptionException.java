@@ -1,7 +1,8 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
+import io.minispod.catalog.Plan;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,13 @@ public final class DuplicateSubscriptionException extends MinisPodException {
   private final transient Subscription existing;
   private final transient List<Plan> upgradeOptions;
 
-  DuplicateSubscriptionException(Subscription existing, List<Plan> upgradeOptions) {
+  /**
+   * A second live subscription to a service.
+   *
+   * @param existing the live subscription
+   * @param upgradeOptions the plans the user may upgrade to instead
+   */
+  public DuplicateSubscriptionException(Subscription existing, List<Plan> upgradeOptions) {
     super(
         ErrorCode.DUPLICATE_SUBSCRIPTION,
         "User %s already subscribes to %s (subscription %s on plan %s)"

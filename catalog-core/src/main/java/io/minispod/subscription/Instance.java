@@ -1,6 +1,7 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
-import io.minispod.catalog.provisioning.ResourceUsage;
+import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.ResourceUsage;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;

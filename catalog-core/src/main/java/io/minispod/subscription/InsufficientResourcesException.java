@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
@@ -12,7 +12,16 @@ public final class InsufficientResourcesException extends MinisPodException {
 
   private static final long serialVersionUID = 1L;
 
-  InsufficientResourcesException(String resource, long requested, long available, long total) {
+  /**
+   * A refused resource.
+   *
+   * @param resource what ran out, as a user reads it
+   * @param requested how much was asked for
+   * @param available how much was left
+   * @param total the limit
+   */
+  public InsufficientResourcesException(
+      String resource, long requested, long available, long total) {
     super(
         ErrorCode.INSUFFICIENT_RESOURCES,
         "Not enough %s: %d requested, %d of %d available"

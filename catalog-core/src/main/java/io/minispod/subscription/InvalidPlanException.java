@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
@@ -17,7 +17,14 @@ public final class InvalidPlanException extends MinisPodException {
 
   private final String reason;
 
-  InvalidPlanException(String serviceSlug, String planSlug, String reason) {
+  /**
+   * A refused plan.
+   *
+   * @param serviceSlug the service
+   * @param planSlug the plan asked for
+   * @param reason {@link #UNKNOWN_PLAN} or an {@link UpgradeDecision} reason
+   */
+  public InvalidPlanException(String serviceSlug, String planSlug, String reason) {
     super(
         ErrorCode.INVALID_PLAN,
         "Plan %s of service %s cannot be chosen: %s".formatted(planSlug, serviceSlug, reason),

@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

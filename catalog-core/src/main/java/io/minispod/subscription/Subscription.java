@@ -1,6 +1,7 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.billing.BillingPeriod;
+import io.minispod.catalog.Plan;
 import java.time.Instant;
 import java.util.UUID;
 

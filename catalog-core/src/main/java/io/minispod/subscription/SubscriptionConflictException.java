@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
@@ -13,7 +13,13 @@ public final class SubscriptionConflictException extends MinisPodException {
 
   private static final long serialVersionUID = 1L;
 
-  SubscriptionConflictException(UUID subscriptionId, String problem) {
+  /**
+   * A refused change.
+   *
+   * @param subscriptionId the subscription
+   * @param problem why, completing "subscription … cannot change: "
+   */
+  public SubscriptionConflictException(UUID subscriptionId, String problem) {
     super(
         ErrorCode.CONFLICT,
         "Subscription %s: %s".formatted(subscriptionId, problem),

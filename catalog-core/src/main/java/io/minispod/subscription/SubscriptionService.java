@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import java.util.List;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 /** Where a subscription is in its life. */
 public enum SubscriptionStatus {

@@ -1,18 +1,21 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.billing.BillingService;
-import io.minispod.catalog.SubscriptionWorkflows.Services;
-import io.minispod.catalog.provisioning.Provisioner;
+import io.minispod.catalog.Catalog;
+import io.minispod.provisioner.Provisioner;
+import io.minispod.subscription.internal.SubscriptionEngine;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The subscription side of MinisPod: subscribing, upgrading, cancelling, instances, health and
- * analytics, over a {@link Catalog}, a {@link BillingService} and a {@link Provisioner}.
+ * analytics, over a {@link Catalog} (read through its {@link io.minispod.catalog.CatalogPort}), a
+ * {@link BillingService} and a {@link Provisioner}.
  *
  * <p>Every subscribe, upgrade and cancel is a persisted workflow. The call that starts one runs it
  * on the caller's thread; if the node dies mid-way, or a step asks to be retried later, the
@@ -29,36 +32,13 @@ import org.slf4j.LoggerFactory;
 public final class Subscriptions implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Subscriptions.class);
-  private static final int RUNNER_BATCH = 50;
 
-  private final Services services;
-  private final SubscriptionWorkflows workflows;
-  private final DefaultSubscriptionService subscriptionService;
-  private final DefaultInstanceService instanceService;
-  private final DefaultAnalyticsService analytics;
-  private final HealthMonitor healthMonitor;
+  private final SubscriptionEngine engine;
   private final Duration runnerInterval;
   private ScheduledExecutorService background;
 
-  Subscriptions(
-      Services services,
-      UpgradePolicy policy,
-      AlertSink alerts,
-      long instancesPerUser,
-      Duration runnerInterval,
-      Duration healthInterval,
-      int healthThreshold,
-      double usageAlertRatio) {
-    this.services = services;
-    this.workflows = new SubscriptionWorkflows(services);
-    this.subscriptionService =
-        new DefaultSubscriptionService(services, workflows, policy, instancesPerUser);
-    this.instanceService = new DefaultInstanceService(services);
-    this.analytics =
-        new DefaultAnalyticsService(services.dsl(), services.quota(), services.billing());
-    this.healthMonitor =
-        new HealthMonitor(
-            services, alerts, policy, healthInterval, healthThreshold, usageAlertRatio);
+  Subscriptions(SubscriptionEngine engine, Duration runnerInterval) {
+    this.engine = engine;
     this.runnerInterval = runnerInterval;
   }
 
@@ -81,7 +61,7 @@ public final class Subscriptions implements AutoCloseable {
    * @return the subscription service
    */
   public SubscriptionService subscriptions() {
-    return subscriptionService;
+    return engine.subscriptions();
   }
 
   /**
@@ -90,7 +70,7 @@ public final class Subscriptions implements AutoCloseable {
    * @return the upgrade service
    */
   public UpgradeService upgrades() {
-    return subscriptionService;
+    return engine.upgrades();
   }
 
   /**
@@ -99,7 +79,7 @@ public final class Subscriptions implements AutoCloseable {
    * @return the instance service
    */
   public InstanceService instances() {
-    return instanceService;
+    return engine.instances();
   }
 
   /**
@@ -108,7 +88,7 @@ public final class Subscriptions implements AutoCloseable {
    * @return the analytics service
    */
   public AnalyticsService analytics() {
-    return analytics;
+    return engine.analytics();
   }
 
   /**
@@ -117,7 +97,7 @@ public final class Subscriptions implements AutoCloseable {
    * @return the monitor
    */
   public HealthMonitor healthMonitor() {
-    return healthMonitor;
+    return engine.healthMonitor();
   }
 
   /**
@@ -127,16 +107,7 @@ public final class Subscriptions implements AutoCloseable {
    * @return how many workflows were picked up
    */
   public int runDueWorkflows() {
-    services
-        .subscriptions()
-        .deleteAbandoned(services.dsl(), services.now().minus(DefaultSubscriptionService.HOLD_FOR));
-    int total = 0;
-    int claimed;
-    do {
-      claimed = workflows.runDue(RUNNER_BATCH);
-      total += claimed;
-    } while (claimed == RUNNER_BATCH);
-    return total;
+    return engine.runDueWorkflows();
   }
 
   /** Starts the workflow runner and the health monitor on background daemon threads. */
@@ -158,13 +129,13 @@ public final class Subscriptions implements AutoCloseable {
         runnerInterval.toMillis(),
         TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(
-        () -> quietly("health monitor", healthMonitor::runRound),
-        healthMonitor.interval().toMillis(),
-        healthMonitor.interval().toMillis(),
+        () -> quietly("health monitor", engine.healthMonitor()::runRound),
+        engine.healthMonitor().interval().toMillis(),
+        engine.healthMonitor().interval().toMillis(),
         TimeUnit.MILLISECONDS);
   }
 
-  private static void quietly(String what, java.util.function.IntSupplier task) {
+  private static void quietly(String what, IntSupplier task) {
     try {
       task.getAsInt();
     } catch (RuntimeException e) {

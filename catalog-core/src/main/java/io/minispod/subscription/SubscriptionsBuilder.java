@@ -1,15 +1,15 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.billing.BillingService;
-import io.minispod.catalog.SubscriptionWorkflows.Services;
-import io.minispod.catalog.SubscriptionWorkflows.StepObserver;
-import io.minispod.catalog.provisioning.Provisioner;
-import io.minispod.catalog.provisioning.ResourceLimits;
-import io.minispod.quota.QuotaManager;
+import io.minispod.catalog.Catalog;
+import io.minispod.provisioner.Provisioner;
+import io.minispod.provisioner.ResourceLimits;
+import io.minispod.subscription.internal.SubscriptionEngine;
+import io.minispod.subscription.internal.workflow.Backoff;
+import io.minispod.subscription.internal.workflow.StepObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.UUID;
 
 /** Configures {@link Subscriptions}; every setting has a ready default. */
 public final class SubscriptionsBuilder {
@@ -183,7 +183,7 @@ public final class SubscriptionsBuilder {
     return this;
   }
 
-  /** Lets the package's tests stop a node between two steps. */
+  /** Lets this package's tests stop a node between two steps. */
   SubscriptionsBuilder observer(StepObserver observer) {
     this.observer = Objects.requireNonNull(observer, "observer");
     return this;
@@ -196,39 +196,27 @@ public final class SubscriptionsBuilder {
    * @return the subscriptions; call {@link Subscriptions#start()} to run the background work
    */
   public Subscriptions build() {
-    QuotaManager quota = catalog.quotaManager();
-    DefaultSubscriptionService.ensurePool(
-        quota, InstanceSpecs.CLUSTER_CPU, clusterCapacity.cpuMillicores());
-    DefaultSubscriptionService.ensurePool(
-        quota, InstanceSpecs.CLUSTER_MEMORY, clusterCapacity.memoryMiB());
-    DefaultSubscriptionService.ensurePool(
-        quota, InstanceSpecs.CLUSTER_STORAGE, clusterCapacity.storageGiB());
-    SubscriptionStore subscriptions = new SubscriptionStore();
-    Services services =
-        new Services(
-            catalog.dsl(),
-            catalog,
-            subscriptions,
-            new WorkflowStore(),
-            quota,
-            billing,
-            provisioner,
-            new InstanceSpecs(catalog.dsl(), catalog, subscriptions),
-            clock,
-            "node-" + UUID.randomUUID(),
-            workflowLease,
-            backoff,
-            cancellationPolicy,
-            observer);
     return new Subscriptions(
-        services,
-        upgradePolicy,
-        alertSink,
-        instancesPerUser,
-        runnerInterval,
-        healthCheckInterval,
-        healthThreshold,
-        usageAlertRatio);
+        new SubscriptionEngine(
+            new SubscriptionEngine.Settings(
+                catalog.dataSource(),
+                catalog.port(),
+                catalog.quotaManager(),
+                billing,
+                provisioner,
+                clock,
+                upgradePolicy,
+                cancellationPolicy,
+                alertSink,
+                instancesPerUser,
+                clusterCapacity,
+                workflowLease,
+                backoff,
+                healthCheckInterval,
+                healthThreshold,
+                usageAlertRatio,
+                observer)),
+        runnerInterval);
   }
 
   private static Duration positive(Duration duration, String what) {

@@ -1,4 +1,6 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
+
+import io.minispod.catalog.Plan;
 
 /**
  * The default {@link UpgradePolicy}: a subscription may only move to an active plan of the same

@@ -1,6 +1,7 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.billing.ProrationQuote;
+import io.minispod.catalog.Plan;
 
 /**
  * A plan a subscription may move to, priced for an upgrade now.

@@ -1,4 +1,6 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
+
+import io.minispod.catalog.Plan;
 
 /**
  * Decides whether a subscription may move from its plan to another. Hosts plug in their own policy

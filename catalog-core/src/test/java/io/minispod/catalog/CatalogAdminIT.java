@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minispod.ErrorCode;
 import io.minispod.ValidationException;
+import io.minispod.billing.Price;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Resources;
 import io.minispod.quota.Allocation;
 import io.minispod.quota.AllocationRequest;
 import io.minispod.quota.AllocationStatus;
@@ -321,7 +324,7 @@ final class CatalogAdminIT {
         quota.allocate(
             AllocationRequest.of(
                 "alice", "archive-sub", QuotaItem.of(plan.plan().quotaPoolKey(), 1)));
-    catalog.quotaChanged(List.of(plan.plan().id()));
+    catalog.port().quotaChanged(List.of(plan.plan().id()));
     long inCategory = countIn("apps");
     clock.advance(Duration.ofMinutes(5));
 
@@ -423,7 +426,14 @@ final class CatalogAdminIT {
             ValidationException.class,
             e -> assertThat(e.fieldErrors().get("price.currency")).contains("IDR"));
     PlanDraft bad =
-        new PlanDraft("Bad", "", 0, new Price(-1, "IDR", null), new Resources(0, 0, 0), -1L, null);
+        new PlanDraft(
+            "Bad",
+            "",
+            0,
+            Price.monthly(1_000_000_000_000_000L + 1, "IDR"),
+            new Resources(0, 0, 0),
+            -1L,
+            null);
     assertThatThrownBy(() -> admin.createPlan(created.id(), bad))
         .isInstanceOfSatisfying(
             ValidationException.class,
@@ -434,7 +444,6 @@ final class CatalogAdminIT {
                         "name",
                         "tier",
                         "price.amount",
-                        "price.period",
                         "resources.cpuMillicores",
                         "resources.memoryMiB",
                         "resources.storageGiB",
@@ -470,7 +479,7 @@ final class CatalogAdminIT {
                 .build());
 
     assertThat(updated.plan().name()).isEqualTo("Basic Plus");
-    assertThat(updated.plan().price().amount()).isEqualTo(1500);
+    assertThat(updated.plan().price().amount().minorUnits()).isEqualTo(1500);
     assertThat(updated.plan().resources()).isEqualTo(new Resources(300, 300, 3));
     assertThat(updated.plan().features()).containsOnlyKeys("backups");
     assertThat(updated.plan().updatedAt()).isEqualTo(clock.instant());
@@ -578,7 +587,9 @@ final class CatalogAdminIT {
                     PlanUpdate.builder().price(Price.monthly(5, "USD")).build())
                 .plan()
                 .price()
-                .currency())
+                .amount()
+                .currency()
+                .getCurrencyCode())
         .isEqualTo("USD");
   }
 
@@ -619,7 +630,7 @@ final class CatalogAdminIT {
                 });
       }
       // Telling other nodes is best effort: the caller's change is already committed.
-      broken.quotaChanged(List.of(UUID.randomUUID()));
+      broken.port().quotaChanged(List.of(UUID.randomUUID()));
     }
   }
 

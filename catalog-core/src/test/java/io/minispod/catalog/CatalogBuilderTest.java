@@ -60,7 +60,7 @@ final class CatalogBuilderTest {
             .listenForChanges(false)
             .build()) {
       org.assertj.core.api.Assertions.assertThat(catalog.isListening()).isFalse();
-      catalog.quotaChanged(java.util.List.of());
+      catalog.port().quotaChanged(java.util.List.of());
     }
   }
 }

@@ -160,7 +160,7 @@ final class CatalogCacheIT {
 
     for (int i = 1; i <= 3; i++) {
       subscribe(quotaA, plan);
-      nodeA.quotaChanged(List.of(plan.plan().id()));
+      nodeA.port().quotaChanged(List.of(plan.plan().id()));
       // No waiting: the very next read on this node shows the committed change.
       assertThat(used("fresh-here", nodeA)).isEqualTo(i);
     }
@@ -176,7 +176,7 @@ final class CatalogCacheIT {
     assertThat(used(nodeB, "fresh-there")).isZero();
 
     subscribe(quotaA, plan);
-    nodeA.quotaChanged(List.of(plan.plan().id()));
+    nodeA.port().quotaChanged(List.of(plan.plan().id()));
 
     await()
         .atMost(ONE_SECOND)
@@ -196,7 +196,7 @@ final class CatalogCacheIT {
       // Without the hook the cached read does not go to the database: this is why the
       // subscription code must call quotaChanged after it commits.
       assertThat(used(node, "untold")).isZero();
-      node.quotaChanged(List.of(plan.plan().id()));
+      node.port().quotaChanged(List.of(plan.plan().id()));
       assertThat(used(node, "untold")).isEqualTo(1);
     }
   }
@@ -218,7 +218,7 @@ final class CatalogCacheIT {
       node.service().getServiceCategories();
       assertThat(counting.connections()).as("connections taken by 1,000 cached reads").isZero();
 
-      node.quotaChanged(List.of(plan.plan().id()));
+      node.port().quotaChanged(List.of(plan.plan().id()));
       counting.reset();
       node.service().getServiceDetails("no-db");
       assertThat(counting.connections())
@@ -281,7 +281,7 @@ final class CatalogCacheIT {
     PlanDetails marker = newServiceWithPlan(slug, 5);
     assertThat(used(nodeB, slug)).isZero();
     subscribe(quotaA, marker);
-    nodeA.quotaChanged(List.of(marker.plan().id()));
+    nodeA.port().quotaChanged(List.of(marker.plan().id()));
     await()
         .atMost(ONE_SECOND)
         .pollInterval(Duration.ofMillis(10))

@@ -2,6 +2,7 @@ package io.minispod.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minispod.billing.Price;
 import io.minispod.quota.QuotaManager;
 import io.minispod.testkit.FreshDatabase;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ final class CatalogSeedIT {
       ServiceDetails ghost = nodeB.service().getServiceDetails("ghost");
       assertThat(ghost.service().template()).isEqualTo(CatalogSeed.ghostTemplate());
       assertThat(ghost.plans())
-          .extracting(p -> p.plan().price().amount())
+          .extracting(p -> p.plan().price().amount().minorUnits())
           .containsExactly(75_000L, 175_000L, 350_000L);
 
       // An admin's edits survive a later seeding: it only creates what is missing.
@@ -84,7 +85,8 @@ final class CatalogSeedIT {
                   .getPlan(pro.plan().serviceId(), pro.plan().id())
                   .plan()
                   .price()
-                  .amount())
+                  .amount()
+                  .minorUnits())
           .isEqualTo(180_000);
       assertThat(nodeB.admin().getService(pro.plan().serviceId()).status())
           .isEqualTo(ServiceStatus.ARCHIVED);

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
 import io.minispod.ValidationException;
+import io.minispod.billing.BillingInterval;
+import io.minispod.billing.Price;
+import io.minispod.catalog.template.Resources;
 import io.minispod.quota.AllocationRequest;
 import io.minispod.quota.QuotaItem;
 import io.minispod.quota.QuotaManager;
@@ -76,7 +79,7 @@ final class CatalogServiceIT {
                     "basic",
                     "Basic",
                     1,
-                    new Price(6_000, "IDR", BillingPeriod.YEARLY),
+                    Price.yearly(6_000, "IDR"),
                     new Resources(100, 128, 1),
                     3L,
                     null);
@@ -102,7 +105,7 @@ final class CatalogServiceIT {
                 "widget-" + n + "-" + i,
                 QuotaItem.of(created.plan().quotaPoolKey(), 1)));
       }
-      catalog.quotaChanged(List.of(created.plan().id()));
+      catalog.port().quotaChanged(List.of(created.plan().id()));
     }
   }
 
@@ -387,7 +390,7 @@ final class CatalogServiceIT {
         .set(io.minispod.catalog.internal.db.Tables.PLAN.TIER, 9)
         .set(io.minispod.catalog.internal.db.Tables.PLAN.PRICE_AMOUNT, 1L)
         .set(io.minispod.catalog.internal.db.Tables.PLAN.PRICE_CURRENCY, "IDR")
-        .set(io.minispod.catalog.internal.db.Tables.PLAN.PRICE_PERIOD, "MONTHLY")
+        .set(io.minispod.catalog.internal.db.Tables.PLAN.PRICE_PERIOD, BillingInterval.MONTHLY)
         .set(io.minispod.catalog.internal.db.Tables.PLAN.CPU_MILLICORES, 1)
         .set(io.minispod.catalog.internal.db.Tables.PLAN.MEMORY_MIB, 1)
         .set(io.minispod.catalog.internal.db.Tables.PLAN.STORAGE_GIB, 1)

@@ -1,26 +1,29 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.Price;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Resources;
 import java.util.List;
 import java.util.Map;
 
 /** Drafts for tests: valid unless a test changes them. */
-final class Fixtures {
+public final class Fixtures {
 
   private Fixtures() {}
 
-  static AppTemplate template() {
+  public static AppTemplate template() {
     return AppTemplate.builder("registry.example.com:5000/team/app:1.2.3", 8080)
         .managedEnv("APP_URL", "${url}")
         .env("LOG_LEVEL", "info")
         .build();
   }
 
-  static ServiceDraft service(
+  public static ServiceDraft service(
       String slug, String name, String category, String description, String... tags) {
     return new ServiceDraft(slug, name, category, description, List.of(tags), template());
   }
 
-  static PlanDraft plan(String slug, int tier, long monthlyAmount, long quotaTotal) {
+  public static PlanDraft plan(String slug, int tier, long monthlyAmount, long quotaTotal) {
     return new PlanDraft(
         slug,
         Character.toUpperCase(slug.charAt(0)) + slug.substring(1),
@@ -31,7 +34,7 @@ final class Fixtures {
         Map.of("tier", (long) tier));
   }
 
-  static CategoryDraft category(String slug, String name, int order) {
+  public static CategoryDraft category(String slug, String name, int order) {
     return new CategoryDraft(slug, name, name + " services", order);
   }
 }

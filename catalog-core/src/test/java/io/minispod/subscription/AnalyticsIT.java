@@ -1,11 +1,12 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minispod.ValidationException;
-import io.minispod.catalog.SubscriptionAnalytics.DailyCount;
-import io.minispod.catalog.SubscriptionAnalytics.StatusCount;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.subscription.SubscriptionAnalytics.DailyCount;
+import io.minispod.subscription.SubscriptionAnalytics.StatusCount;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;

@@ -1,17 +1,19 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.minispod.catalog.SubscriptionWorkflows.StepObserver;
-import io.minispod.catalog.WorkflowStore.Kind;
-import io.minispod.catalog.WorkflowStore.Step;
-import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.provisioner.ProvisionerCall.Operation;
+import io.minispod.subscription.internal.SubscriptionEngine;
+import io.minispod.subscription.internal.workflow.StepObserver;
+import io.minispod.subscription.internal.workflow.WorkflowStatus;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -45,18 +47,28 @@ final class CrashRecoveryIT {
     }
   }
 
+  // The workflow kinds and steps as the workflow table names them.
+  private static final String SUBSCRIBE = "SUBSCRIBE";
+  private static final String UPGRADE = "UPGRADE";
+  private static final String CANCEL = "CANCEL";
+  private static final String CHARGE = "CHARGE";
+  private static final String PROVISION = "PROVISION";
+  private static final String RESIZE = "RESIZE";
+  private static final String DEPROVISION = "DEPROVISION";
+  private static final String UNDO = "UNDO";
+
   /** Crashes once, at one point of one kind of workflow. */
-  record CrashAt(Kind kind, Step step, boolean beforeCommit) implements StepObserver {
+  record CrashAt(String kind, String step, boolean beforeCommit) implements StepObserver {
     @Override
-    public void beforeCommit(Kind kind, Step step) {
-      if (beforeCommit && kind == this.kind && step == this.step) {
+    public void beforeCommit(String kind, String step) {
+      if (beforeCommit && kind.equals(this.kind) && Objects.equals(step, this.step)) {
         throw new SimulatedCrash("before committing " + kind + " " + step);
       }
     }
 
     @Override
-    public void committed(Kind kind, Step step) {
-      if (!beforeCommit && kind == this.kind && step == this.step) {
+    public void committed(String kind, String step) {
+      if (!beforeCommit && kind.equals(this.kind) && Objects.equals(step, this.step)) {
         throw new SimulatedCrash("after committing " + kind + " " + step);
       }
     }
@@ -95,10 +107,10 @@ final class CrashRecoveryIT {
 
   static Stream<Arguments> subscribeCrashes() {
     return Stream.of(
-        Arguments.of(new CrashAt(Kind.SUBSCRIBE, null, false)),
-        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.CHARGE, true)),
-        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.CHARGE, false)),
-        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.PROVISION, true)));
+        Arguments.of(new CrashAt(SUBSCRIBE, null, false)),
+        Arguments.of(new CrashAt(SUBSCRIBE, CHARGE, true)),
+        Arguments.of(new CrashAt(SUBSCRIBE, CHARGE, false)),
+        Arguments.of(new CrashAt(SUBSCRIBE, PROVISION, true)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -124,7 +136,7 @@ final class CrashRecoveryIT {
     String user = "user-" + UUID.randomUUID();
     try (Platform doomed =
         first.anotherNode(
-            db.newDataSource(4), b -> b.observer(new CrashAt(Kind.SUBSCRIBE, null, true)))) {
+            db.newDataSource(4), b -> b.observer(new CrashAt(SUBSCRIBE, null, true)))) {
       assertThatThrownBy(() -> doomed.subscribe().subscribe(user, service.slug(), "pro", "k"))
           .isInstanceOf(SimulatedCrash.class);
     }
@@ -133,7 +145,7 @@ final class CrashRecoveryIT {
         .satisfies(s -> assertThat(s.status()).isEqualTo(SubscriptionStatus.PENDING));
 
     try (Platform fresh = first.anotherNode(db.newDataSource(4), b -> b)) {
-      clock.advance(DefaultSubscriptionService.HOLD_FOR.plusMinutes(1));
+      clock.advance(SubscriptionEngine.QUOTA_HOLD.plusMinutes(1));
       assertThat(fresh.quota.reclaimExpired()).isEqualTo(1);
       fresh.subscriptions.runDueWorkflows();
 
@@ -147,8 +159,8 @@ final class CrashRecoveryIT {
 
   static Stream<Arguments> failedSubscribeCrashes() {
     return Stream.of(
-        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.UNDO, true)),
-        Arguments.of(new CrashAt(Kind.SUBSCRIBE, Step.PROVISION, false)));
+        Arguments.of(new CrashAt(SUBSCRIBE, UNDO, true)),
+        Arguments.of(new CrashAt(SUBSCRIBE, PROVISION, false)));
   }
 
   @ParameterizedTest(name = "provisioning fails, {0}")
@@ -174,7 +186,7 @@ final class CrashRecoveryIT {
 
     try (Platform fresh =
         crashThenRecover(
-            new CrashAt(Kind.SUBSCRIBE, Step.UNDO, true),
+            new CrashAt(SUBSCRIBE, UNDO, true),
             node -> node.subscribe().subscribe(user, service.slug(), "basic", "k"))) {
       assertThat(fresh.subscribe().subscriptions(user)).isEmpty();
       assertThat(netCharged(user)).isZero();
@@ -184,10 +196,10 @@ final class CrashRecoveryIT {
 
   static Stream<Arguments> upgradeCrashes() {
     return Stream.of(
-        Arguments.of(new CrashAt(Kind.UPGRADE, null, false)),
-        Arguments.of(new CrashAt(Kind.UPGRADE, Step.CHARGE, true)),
-        Arguments.of(new CrashAt(Kind.UPGRADE, Step.CHARGE, false)),
-        Arguments.of(new CrashAt(Kind.UPGRADE, Step.RESIZE, true)));
+        Arguments.of(new CrashAt(UPGRADE, null, false)),
+        Arguments.of(new CrashAt(UPGRADE, CHARGE, true)),
+        Arguments.of(new CrashAt(UPGRADE, CHARGE, false)),
+        Arguments.of(new CrashAt(UPGRADE, RESIZE, true)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -217,7 +229,7 @@ final class CrashRecoveryIT {
 
     try (Platform fresh =
         crashThenRecover(
-            new CrashAt(Kind.UPGRADE, Step.UNDO, true),
+            new CrashAt(UPGRADE, UNDO, true),
             node -> node.subscriptions.upgrades().upgrade(user, basic.id(), "pro", "up"))) {
       assertThat(fresh.subscribe().subscription(user, basic.id()).plan().slug()).isEqualTo("basic");
       assertThat(netCharged(user)).isEqualTo(100_000);
@@ -241,8 +253,8 @@ final class CrashRecoveryIT {
 
   static Stream<Arguments> cancelCrashes() {
     return Stream.of(
-        Arguments.of(new CrashAt(Kind.CANCEL, null, false)),
-        Arguments.of(new CrashAt(Kind.CANCEL, Step.DEPROVISION, true)));
+        Arguments.of(new CrashAt(CANCEL, null, false)),
+        Arguments.of(new CrashAt(CANCEL, DEPROVISION, true)));
   }
 
   @Test
@@ -252,7 +264,7 @@ final class CrashRecoveryIT {
     StepObserver counting =
         new StepObserver() {
           @Override
-          public void committed(Kind kind, Step step) {
+          public void committed(String kind, String step) {
             commits.computeIfAbsent(kind + " " + step, k -> new AtomicInteger()).incrementAndGet();
           }
         };
@@ -294,14 +306,14 @@ final class CrashRecoveryIT {
                 io.minispod.catalog.internal.db.Tables.WORKFLOW.SUBSCRIPTION_ID))
         .where(io.minispod.catalog.internal.db.Tables.SUBSCRIPTION.USER_ID.eq(user))
         .and(io.minispod.catalog.internal.db.Tables.WORKFLOW.STEP.eq(step))
-        .and(io.minispod.catalog.internal.db.Tables.WORKFLOW.STATUS.eq("RUNNING"))
+        .and(io.minispod.catalog.internal.db.Tables.WORKFLOW.STATUS.eq(WorkflowStatus.RUNNING))
         .fetchOne(io.minispod.catalog.internal.db.Tables.WORKFLOW.LEASE_OWNER);
   }
 
   @Test
   void twoNodesDrainingOneQueue_runEachStepOnce() throws Exception {
     int count = 30;
-    StepObserver crashAfterStart = new CrashAt(Kind.SUBSCRIBE, null, false);
+    StepObserver crashAfterStart = new CrashAt(SUBSCRIBE, null, false);
     try (Platform doomed =
         first.anotherNode(db.newDataSource(4), b -> b.observer(crashAfterStart))) {
       for (int i = 0; i < count; i++) {
@@ -315,7 +327,7 @@ final class CrashRecoveryIT {
     StepObserver counting =
         new StepObserver() {
           @Override
-          public void committed(Kind kind, Step step) {
+          public void committed(String kind, String step) {
             commits.computeIfAbsent(kind + " " + step, k -> new AtomicInteger()).incrementAndGet();
           }
         };

@@ -1,10 +1,11 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minispod.catalog.provisioning.InstanceHealth;
-import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
-import io.minispod.catalog.provisioning.ResourceUsage;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.provisioner.InstanceHealth;
+import io.minispod.provisioner.ProvisionerCall.Operation;
+import io.minispod.provisioner.ResourceUsage;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;

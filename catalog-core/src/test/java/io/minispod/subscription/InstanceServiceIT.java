@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
 import io.minispod.ValidationException;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.catalog.template.Resources;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.util.HashMap;

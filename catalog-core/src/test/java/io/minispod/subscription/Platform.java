@@ -1,8 +1,17 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import io.minispod.billing.BillingService;
 import io.minispod.billing.MockPaymentGateway;
-import io.minispod.catalog.provisioning.InMemoryProvisioner;
+import io.minispod.billing.Price;
+import io.minispod.catalog.Catalog;
+import io.minispod.catalog.CatalogAdmin;
+import io.minispod.catalog.CatalogSeed;
+import io.minispod.catalog.CategoryDraft;
+import io.minispod.catalog.PlanDraft;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.catalog.ServiceDraft;
+import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.InMemoryProvisioner;
 import io.minispod.quota.QuotaManager;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;

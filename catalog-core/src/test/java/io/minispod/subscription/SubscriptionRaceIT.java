@@ -1,10 +1,11 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.minispod.MinisPodException;
 import io.minispod.billing.LineType;
+import io.minispod.catalog.ServiceDefinition;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ final class SubscriptionRaceIT {
         .containsExactlyInAnyOrderEntriesOf(Map.of("OK", 1L, "DUPLICATE_SUBSCRIPTION", 19L));
     assertThat(nodeA.subscribe().subscriptions(user)).hasSize(1);
     assertThat(nodeA.gateway.charges()).hasSize(1);
-    assertThat(nodeA.quota.availability(List.of(InstanceSpecs.userPool(user))).get(0).used())
+    assertThat(nodeA.quota.availability(List.of(QuotaPools.userInstances(user))).get(0).used())
         .isEqualTo(1);
   }
 

@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,8 +9,12 @@ import io.minispod.ValidationException;
 import io.minispod.billing.BillingLine;
 import io.minispod.billing.LineStatus;
 import io.minispod.billing.LineType;
-import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
-import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.PlanDetails;
+import io.minispod.catalog.PlanUpdate;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.provisioner.ProvisionerCall.Operation;
+import io.minispod.provisioner.ResourceLimits;
 import io.minispod.quota.PoolAvailability;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
@@ -180,7 +184,7 @@ final class SubscriptionServiceIT {
                     .containsEntry("totalQuota", 1L));
     assertThat(platform.subscribe().subscriptions(user)).isEmpty();
     assertThat(platform.quota.utilisation())
-        .filteredOn(pool -> pool.poolKey().equals(InstanceSpecs.userPool(user)))
+        .filteredOn(pool -> pool.poolKey().equals(QuotaPools.userInstances(user)))
         .allSatisfy(pool -> assertThat(pool.used()).isZero());
     assertThat(billingOf(user)).isEmpty();
   }
@@ -211,13 +215,13 @@ final class SubscriptionServiceIT {
             db.newDataSource(4),
             b -> b.clusterCapacity(new ResourceLimits(64_000, 262_144, 10_000)))) {
       platform.quota.setCapacity(
-          InstanceSpecs.CLUSTER_CPU,
-          platform.quota.availability(List.of(InstanceSpecs.CLUSTER_CPU)).get(0).used() + 100);
+          QuotaPools.CLUSTER_CPU,
+          platform.quota.availability(List.of(QuotaPools.CLUSTER_CPU)).get(0).used() + 100);
       assertThatThrownBy(() -> subscribe(user(), "basic"))
           .isInstanceOfSatisfying(
               InsufficientResourcesException.class,
               e -> assertThat(e.details()).containsEntry("resource", "cluster CPU (millicores)"));
-      platform.quota.setCapacity(InstanceSpecs.CLUSTER_CPU, 64_000);
+      platform.quota.setCapacity(QuotaPools.CLUSTER_CPU, 64_000);
       assertThat(small.subscriptions).isNotNull();
     }
   }

@@ -1,9 +1,10 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.provisioner.ResourceLimits;
 import io.minispod.quota.PoolAvailability;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
@@ -26,15 +27,15 @@ final class SubscriptionsBuilderIT {
       assertThat(
               platform.quota.availability(
                   List.of(
-                      InstanceSpecs.CLUSTER_CPU,
-                      InstanceSpecs.CLUSTER_MEMORY,
-                      InstanceSpecs.CLUSTER_STORAGE)))
+                      QuotaPools.CLUSTER_CPU,
+                      QuotaPools.CLUSTER_MEMORY,
+                      QuotaPools.CLUSTER_STORAGE)))
           .extracting(PoolAvailability::total)
           .containsExactly(4000L, 8192L, 100L);
       try (Platform bigger =
           platform.anotherNode(
               db.newDataSource(2), b -> b.clusterCapacity(new ResourceLimits(8000, 8192, 100)))) {
-        assertThat(bigger.quota.availability(List.of(InstanceSpecs.CLUSTER_CPU)).get(0).total())
+        assertThat(bigger.quota.availability(List.of(QuotaPools.CLUSTER_CPU)).get(0).total())
             .isEqualTo(8000);
       }
     }

@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,8 +7,14 @@ import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
 import io.minispod.billing.BillingLine;
 import io.minispod.billing.LineType;
-import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
-import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.billing.Price;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.PlanDetails;
+import io.minispod.catalog.PlanUpdate;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.ProvisionerCall.Operation;
+import io.minispod.provisioner.ResourceLimits;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.util.List;

@@ -1,8 +1,11 @@
-package io.minispod.catalog;
+package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minispod.billing.Price;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.template.Resources;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;

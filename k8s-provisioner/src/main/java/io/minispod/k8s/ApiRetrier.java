@@ -1,7 +1,7 @@
 package io.minispod.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.minispod.catalog.provisioning.ProvisioningException;
+import io.minispod.provisioner.ProvisioningException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;

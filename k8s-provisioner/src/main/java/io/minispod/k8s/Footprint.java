@@ -1,10 +1,11 @@
 package io.minispod.k8s;
 
-import io.minispod.catalog.provisioning.ContainerSpec;
-import io.minispod.catalog.provisioning.InstanceSpec;
+import io.minispod.provisioner.ContainerSpec;
+import io.minispod.provisioner.InstanceSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What one instance counts against its namespace's ResourceQuota. Each instance's footprint is kept
@@ -32,7 +33,7 @@ record Footprint(long cpuMillicores, long memoryMiB, long storageGiB, long pods,
   static Footprint of(
       InstanceSpec spec,
       Map<String, Long> existingGiB,
-      java.util.function.Function<ContainerSpec, String> volumeName) {
+      Function<ContainerSpec, String> volumeName) {
     Footprint total = ZERO;
     for (ContainerSpec c : ManifestRenderer.components(spec)) {
       long storage = 0;

@@ -1,5 +1,7 @@
 package io.minispod.k8s;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -35,12 +37,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
-import io.minispod.catalog.provisioning.ContainerSpec;
-import io.minispod.catalog.provisioning.InstanceSpec;
-import io.minispod.catalog.provisioning.ProbeSpec;
+import io.minispod.provisioner.ContainerSpec;
+import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ProbeSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -350,9 +353,8 @@ final class ManifestRenderer {
         .build();
   }
 
-  private io.fabric8.kubernetes.api.model.ConfigMap configMap(
-      String namespace, InstanceSpec spec, ContainerSpec c) {
-    return new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+  private ConfigMap configMap(String namespace, InstanceSpec spec, ContainerSpec c) {
+    return new ConfigMapBuilder()
         .withMetadata(
             meta(Names.env(spec.subdomain(), c.name()), namespace, componentLabels(spec, c)))
         .withData(new LinkedHashMap<>(plainEnv(spec, c)))
@@ -554,7 +556,7 @@ final class ManifestRenderer {
   }
 
   private Map<String, String> resolvedEnv(InstanceSpec spec, ContainerSpec c) {
-    Set<String> companions = new java.util.HashSet<>();
+    Set<String> companions = new HashSet<>();
     spec.companions().forEach(companion -> companions.add(companion.name()));
     Map<String, String> resolved = new TreeMap<>();
     c.env()

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.minispod.catalog.provisioning.ProvisioningException;
+import io.minispod.provisioner.ProvisioningException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

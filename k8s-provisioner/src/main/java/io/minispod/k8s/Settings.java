@@ -1,6 +1,6 @@
 package io.minispod.k8s;
 
-import io.minispod.catalog.provisioning.InstanceSpec;
+import io.minispod.provisioner.InstanceSpec;
 import java.time.Clock;
 import java.time.Duration;
 

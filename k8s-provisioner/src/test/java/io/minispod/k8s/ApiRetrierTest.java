@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.minispod.catalog.provisioning.ProvisioningException;
+import io.minispod.provisioner.ProvisioningException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.minispod.k8s;
 
-import io.minispod.catalog.provisioning.ContainerSpec;
-import io.minispod.catalog.provisioning.InstanceSpec;
-import io.minispod.catalog.provisioning.ProbeSpec;
-import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.provisioner.ContainerSpec;
+import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ProbeSpec;
+import io.minispod.provisioner.ResourceLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.minispod.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minispod.catalog.provisioning.InstanceSpec;
-import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ResourceLimits;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -18,10 +18,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.minispod.ErrorCode;
-import io.minispod.catalog.provisioning.InstanceSpec;
-import io.minispod.catalog.provisioning.ProvisionedInstance;
-import io.minispod.catalog.provisioning.ProvisioningException;
-import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ProvisionedInstance;
+import io.minispod.provisioner.ProvisioningException;
+import io.minispod.provisioner.ResourceLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -605,7 +605,7 @@ final class KubernetesProvisionerIT {
             spec.subdomain(),
             spec.serviceSlug(),
             spec.planSlug(),
-            new io.minispod.catalog.provisioning.ContainerSpec(
+            new io.minispod.provisioner.ContainerSpec(
                 "app",
                 spec.app().image(),
                 spec.app().port(),

@@ -1,6 +1,6 @@
-package io.minispod.catalog.provisioning;
+package io.minispod.provisioner;
 
-import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
+import io.minispod.provisioner.ProvisionerCall.Operation;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -263,7 +264,7 @@ public final class InMemoryProvisioner implements Provisioner {
 
   // ---------------------------------------------------------------- helpers
 
-  private <T> T call(Operation operation, UUID instanceId, java.util.function.Supplier<T> work) {
+  private <T> T call(Operation operation, UUID instanceId, Supplier<T> work) {
     boolean succeeded = false;
     try {
       awaitHang();

@@ -1,4 +1,4 @@
-package io.minispod.catalog.provisioning;
+package io.minispod.provisioner;
 
 /**
  * An instance's health as its platform sees it.

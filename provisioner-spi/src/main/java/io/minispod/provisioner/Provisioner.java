@@ -1,4 +1,4 @@
-package io.minispod.catalog.provisioning;
+package io.minispod.provisioner;
 
 import java.util.Optional;
 

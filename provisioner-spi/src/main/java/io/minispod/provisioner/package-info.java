@@ -1,7 +1,7 @@
 /**
- * The provisioning SPI: {@link io.minispod.catalog.provisioning.Provisioner} turns an {@link
- * io.minispod.catalog.provisioning.InstanceSpec} into a running instance. {@link
- * io.minispod.catalog.provisioning.InMemoryProvisioner} is the ready implementation for tests and
- * the demo; {@code k8s-provisioner} implements it on Kubernetes.
+ * The provisioning SPI: {@link io.minispod.provisioner.Provisioner} turns an {@link
+ * io.minispod.provisioner.InstanceSpec} into a running instance. {@link
+ * io.minispod.provisioner.InMemoryProvisioner} is the ready implementation for tests and the demo;
+ * {@code k8s-provisioner} implements it on Kubernetes.
  */
-package io.minispod.catalog.provisioning;
+package io.minispod.provisioner;

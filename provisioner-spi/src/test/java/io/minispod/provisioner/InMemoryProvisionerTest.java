@@ -1,11 +1,11 @@
-package io.minispod.catalog.provisioning;
+package io.minispod.provisioner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minispod.ErrorCode;
 import io.minispod.ValidationException;
-import io.minispod.catalog.provisioning.ProvisionerCall.Operation;
+import io.minispod.provisioner.ProvisionerCall.Operation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -5,23 +5,27 @@ import io.minispod.billing.BillingService;
 import io.minispod.billing.BillingServiceBuilder;
 import io.minispod.billing.MockPaymentGateway;
 import io.minispod.billing.PaymentGateway;
-import io.minispod.catalog.AlertSink;
-import io.minispod.catalog.AnalyticsService;
 import io.minispod.catalog.Catalog;
 import io.minispod.catalog.CatalogAdmin;
 import io.minispod.catalog.CatalogSeed;
 import io.minispod.catalog.CatalogService;
-import io.minispod.catalog.InstanceService;
-import io.minispod.catalog.SubscriptionService;
-import io.minispod.catalog.Subscriptions;
-import io.minispod.catalog.UpgradeOnlyPolicy;
-import io.minispod.catalog.UpgradePolicy;
-import io.minispod.catalog.UpgradeService;
-import io.minispod.catalog.provisioning.InMemoryProvisioner;
-import io.minispod.catalog.provisioning.Provisioner;
 import io.minispod.k8s.KubernetesProvisioner;
+import io.minispod.provisioner.InMemoryProvisioner;
+import io.minispod.provisioner.Provisioner;
 import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.AlertSink;
+import io.minispod.subscription.AnalyticsService;
+import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.Subscription;
+import io.minispod.subscription.SubscriptionService;
+import io.minispod.subscription.Subscriptions;
+import io.minispod.subscription.UpgradeOnlyPolicy;
+import io.minispod.subscription.UpgradeOption;
+import io.minispod.subscription.UpgradePolicy;
+import io.minispod.subscription.UpgradeService;
 import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -300,24 +304,23 @@ public class MinisPodAutoConfiguration {
     SubscriptionService service = subscriptions.subscriptions();
     return new SubscriptionService() {
       @Override
-      public io.minispod.catalog.Subscription subscribe(
+      public Subscription subscribe(
           String userId, String serviceSlug, String planSlug, String idempotencyKey) {
         return service.subscribe(userId, serviceSlug, planSlug, idempotencyKey);
       }
 
       @Override
-      public java.util.List<io.minispod.catalog.Subscription> subscriptions(String userId) {
+      public List<Subscription> subscriptions(String userId) {
         return service.subscriptions(userId);
       }
 
       @Override
-      public io.minispod.catalog.Subscription subscription(
-          String userId, java.util.UUID subscriptionId) {
+      public Subscription subscription(String userId, UUID subscriptionId) {
         return service.subscription(userId, subscriptionId);
       }
 
       @Override
-      public io.minispod.catalog.Subscription cancel(String userId, java.util.UUID subscriptionId) {
+      public Subscription cancel(String userId, UUID subscriptionId) {
         return service.cancel(userId, subscriptionId);
       }
     };
@@ -337,14 +340,13 @@ public class MinisPodAutoConfiguration {
     UpgradeService upgrades = subscriptions.upgrades();
     return new UpgradeService() {
       @Override
-      public java.util.List<io.minispod.catalog.UpgradeOption> options(
-          String userId, java.util.UUID subscriptionId) {
+      public List<UpgradeOption> options(String userId, UUID subscriptionId) {
         return upgrades.options(userId, subscriptionId);
       }
 
       @Override
-      public io.minispod.catalog.Subscription upgrade(
-          String userId, java.util.UUID subscriptionId, String targetPlanSlug, String key) {
+      public Subscription upgrade(
+          String userId, UUID subscriptionId, String targetPlanSlug, String key) {
         return upgrades.upgrade(userId, subscriptionId, targetPlanSlug, key);
       }
     };

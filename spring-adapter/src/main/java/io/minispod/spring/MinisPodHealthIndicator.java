@@ -1,7 +1,7 @@
 package io.minispod.spring;
 
-import io.minispod.catalog.AnalyticsService;
-import io.minispod.catalog.PlanUtilisation;
+import io.minispod.subscription.AnalyticsService;
+import io.minispod.subscription.PlanUtilisation;
 import java.sql.Connection;
 import java.util.List;
 import javax.sql.DataSource;

@@ -1,8 +1,8 @@
 package io.minispod.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.minispod.catalog.AnalyticsService;
-import io.minispod.catalog.provisioning.Provisioner;
+import io.minispod.provisioner.Provisioner;
+import io.minispod.subscription.AnalyticsService;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;

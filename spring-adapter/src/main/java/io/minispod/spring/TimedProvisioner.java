@@ -2,12 +2,12 @@ package io.minispod.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.minispod.catalog.provisioning.InstanceHealth;
-import io.minispod.catalog.provisioning.InstanceRef;
-import io.minispod.catalog.provisioning.InstanceSpec;
-import io.minispod.catalog.provisioning.ProvisionedInstance;
-import io.minispod.catalog.provisioning.Provisioner;
-import io.minispod.catalog.provisioning.ResourceUsage;
+import io.minispod.provisioner.InstanceHealth;
+import io.minispod.provisioner.InstanceRef;
+import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ProvisionedInstance;
+import io.minispod.provisioner.Provisioner;
+import io.minispod.provisioner.ResourceUsage;
 import java.util.Optional;
 import java.util.function.Supplier;
 

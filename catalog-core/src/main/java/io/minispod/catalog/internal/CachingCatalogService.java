@@ -1,8 +1,21 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
 import io.minispod.ValidationException;
+import io.minispod.catalog.CatalogNotFoundException;
+import io.minispod.catalog.CatalogService;
+import io.minispod.catalog.Page;
+import io.minispod.catalog.PageRequest;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.PlanDetails;
+import io.minispod.catalog.QuotaFigures;
+import io.minispod.catalog.SearchQuery;
+import io.minispod.catalog.SearchSort;
+import io.minispod.catalog.ServiceCategory;
+import io.minispod.catalog.ServiceDetails;
+import io.minispod.catalog.ServiceStructure;
+import io.minispod.catalog.ServiceSummary;
 import io.minispod.quota.PoolAvailability;
 import io.minispod.quota.QuotaManager;
 import io.minispod.quota.UnknownPoolException;

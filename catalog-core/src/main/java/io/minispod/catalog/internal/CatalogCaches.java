@@ -1,8 +1,11 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.minispod.catalog.QuotaFigures;
+import io.minispod.catalog.ServiceCategory;
+import io.minispod.catalog.ServiceStructure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
+import static io.minispod.catalog.internal.Columns.at;
 import static io.minispod.catalog.internal.db.Tables.CATEGORY;
 import static io.minispod.catalog.internal.db.Tables.PLAN;
 import static io.minispod.catalog.internal.db.Tables.SERVICE;
@@ -14,14 +15,28 @@ import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.when;
 
+import io.minispod.billing.BillingInterval;
+import io.minispod.billing.Money;
+import io.minispod.billing.Price;
+import io.minispod.catalog.CategoryDraft;
+import io.minispod.catalog.CategoryRef;
+import io.minispod.catalog.Page;
+import io.minispod.catalog.PageRequest;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.SearchQuery;
+import io.minispod.catalog.SearchSort;
+import io.minispod.catalog.ServiceCategory;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.catalog.ServiceStatus;
+import io.minispod.catalog.ServiceStructure;
 import io.minispod.catalog.internal.db.tables.records.CategoryRecord;
 import io.minispod.catalog.internal.db.tables.records.PlanRecord;
 import io.minispod.catalog.internal.db.tables.records.ServiceRecord;
 import io.minispod.catalog.internal.db.tables.records.ServiceSearchTermRecord;
 import io.minispod.catalog.internal.db.tables.records.ServiceTagRecord;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Resources;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,6 +50,7 @@ import org.jooq.Field;
 import org.jooq.InsertValuesStep3;
 import org.jooq.Record;
 import org.jooq.SortField;
+import org.jooq.impl.DSL;
 
 /**
  * Every query of the catalog, typed by the generated jOOQ classes. Methods take the context to run
@@ -43,12 +59,9 @@ import org.jooq.SortField;
  */
 final class CatalogStore {
 
-  static final String ACTIVE = ServiceStatus.ACTIVE.name();
-  static final String ARCHIVED = ServiceStatus.ARCHIVED.name();
-
   /** A plan's price per month: yearly prices spread over twelve months, rounded up. */
   private static final Field<Long> MONTHLY_PRICE =
-      when(PLAN.PRICE_PERIOD.eq(BillingPeriod.YEARLY.name()), PLAN.PRICE_AMOUNT.plus(11).div(12))
+      when(PLAN.PRICE_PERIOD.eq(BillingInterval.YEARLY), PLAN.PRICE_AMOUNT.plus(11).div(12))
           .otherwise(PLAN.PRICE_AMOUNT);
 
   // ---- categories
@@ -72,8 +85,12 @@ final class CatalogStore {
             services)
         .from(CATEGORY)
         .leftJoin(SERVICE)
-        .on(SERVICE.CATEGORY_ID.eq(CATEGORY.CATEGORY_ID).and(SERVICE.STATUS.eq(ACTIVE)))
-        .where(condition == null ? org.jooq.impl.DSL.noCondition() : condition)
+        .on(
+            SERVICE
+                .CATEGORY_ID
+                .eq(CATEGORY.CATEGORY_ID)
+                .and(SERVICE.STATUS.eq(ServiceStatus.ACTIVE)))
+        .where(condition == null ? DSL.noCondition() : condition)
         .groupBy(CATEGORY.CATEGORY_ID)
         .orderBy(CATEGORY.DISPLAY_ORDER, lower(CATEGORY.NAME), CATEGORY.SLUG)
         .fetch(
@@ -98,8 +115,8 @@ final class CatalogStore {
     record.setName(draft.name());
     record.setDescription(draft.description() == null ? "" : draft.description());
     record.setDisplayOrder(draft.displayOrder() == null ? 0 : draft.displayOrder());
-    record.setCreatedAt(timestamp(now));
-    record.setUpdatedAt(timestamp(now));
+    record.setCreatedAt(at(now));
+    record.setUpdatedAt(at(now));
     record.insert();
   }
 
@@ -107,7 +124,7 @@ final class CatalogStore {
 
   /** Active services by slug, with all their plans. */
   List<ServiceStructure> activeServices(DSLContext dsl, Collection<String> slugs) {
-    return services(dsl, SERVICE.SLUG.in(slugs).and(SERVICE.STATUS.eq(ACTIVE)), null);
+    return services(dsl, SERVICE.SLUG.in(slugs).and(SERVICE.STATUS.eq(ServiceStatus.ACTIVE)), null);
   }
 
   Optional<ServiceStructure> service(DSLContext dsl, UUID serviceId) {
@@ -181,7 +198,7 @@ final class CatalogStore {
               s.getDescription(),
               tags.getOrDefault(s.getServiceId(), List.of()),
               TemplateCodec.readTemplate(s.getTemplate()),
-              ServiceStatus.valueOf(s.getStatus()),
+              s.getStatus(),
               s.getCreatedAt().toInstant(),
               s.getUpdatedAt().toInstant(),
               s.getArchivedAt() == null ? null : s.getArchivedAt().toInstant());
@@ -215,10 +232,10 @@ final class CatalogStore {
     record.setName(name);
     record.setCategoryId(categoryId);
     record.setDescription(description);
-    record.setStatus(ACTIVE);
+    record.setStatus(ServiceStatus.ACTIVE);
     record.setTemplate(TemplateCodec.write(template));
-    record.setCreatedAt(timestamp(now));
-    record.setUpdatedAt(timestamp(now));
+    record.setCreatedAt(at(now));
+    record.setUpdatedAt(at(now));
     record.insert();
     writeTagsAndTerms(dsl, id, name, tags, description);
   }
@@ -238,7 +255,7 @@ final class CatalogStore {
     record.setCategoryId(categoryId);
     record.setDescription(description);
     record.setTemplate(TemplateCodec.write(template));
-    record.setUpdatedAt(timestamp(now));
+    record.setUpdatedAt(at(now));
     record.update();
     dsl.deleteFrom(SERVICE_TAG).where(SERVICE_TAG.SERVICE_ID.eq(record.getServiceId())).execute();
     dsl.deleteFrom(SERVICE_SEARCH_TERM)
@@ -248,9 +265,9 @@ final class CatalogStore {
   }
 
   void setStatus(DSLContext dsl, ServiceRecord record, ServiceStatus status, Instant now) {
-    record.setStatus(status.name());
-    record.setArchivedAt(status == ServiceStatus.ARCHIVED ? timestamp(now) : null);
-    record.setUpdatedAt(timestamp(now));
+    record.setStatus(status);
+    record.setArchivedAt(status == ServiceStatus.ARCHIVED ? at(now) : null);
+    record.setUpdatedAt(at(now));
     record.update();
   }
 
@@ -284,7 +301,7 @@ final class CatalogStore {
 
   /** The ids of every active service matching the key, in the key's order. */
   List<UUID> search(DSLContext dsl, SearchKey key) {
-    Condition condition = SERVICE.STATUS.eq(ACTIVE);
+    Condition condition = SERVICE.STATUS.eq(ServiceStatus.ACTIVE);
     if (key.categorySlug() != null) {
       condition = condition.and(CATEGORY.SLUG.eq(key.categorySlug()));
     }
@@ -378,7 +395,7 @@ final class CatalogStore {
             .from(SERVICE)
             .join(CATEGORY)
             .on(CATEGORY.CATEGORY_ID.eq(SERVICE.CATEGORY_ID))
-            .where(SERVICE.SERVICE_ID.in(serviceIds), SERVICE.STATUS.eq(ACTIVE))
+            .where(SERVICE.SERVICE_ID.in(serviceIds), SERVICE.STATUS.eq(ServiceStatus.ACTIVE))
             .fetch();
     if (rows.isEmpty()) {
       return List.of();
@@ -407,9 +424,7 @@ final class CatalogStore {
                     .computeIfAbsent(r.value1(), id -> new ArrayList<>())
                     .add(
                         new SearchHit.HitPlan(
-                            r.value2(),
-                            r.value3(),
-                            new Price(r.value4(), r.value5(), BillingPeriod.valueOf(r.value6())))));
+                            r.value2(), r.value3(), price(r.value4(), r.value5(), r.value6()))));
     List<SearchHit> hits = new ArrayList<>(rows.size());
     for (var r : rows) {
       hits.add(
@@ -453,7 +468,7 @@ final class CatalogStore {
     PlanRecord record = dsl.newRecord(PLAN);
     record.setPlanId(id);
     record.setServiceId(serviceId);
-    record.setCreatedAt(timestamp(now));
+    record.setCreatedAt(at(now));
     return record;
   }
 
@@ -471,15 +486,15 @@ final class CatalogStore {
     record.setSlug(slug);
     record.setName(name);
     record.setTier(tier);
-    record.setPriceAmount(price.amount());
-    record.setPriceCurrency(price.currency());
-    record.setPricePeriod(price.period().name());
+    record.setPriceAmount(price.amount().minorUnits());
+    record.setPriceCurrency(price.amount().currency().getCurrencyCode());
+    record.setPricePeriod(price.interval());
     record.setCpuMillicores(resources.cpuMillicores());
     record.setMemoryMib(resources.memoryMiB());
     record.setStorageGib(resources.storageGiB());
     record.setFeatures(TemplateCodec.writeFeatures(features));
     record.setActive(active);
-    record.setUpdatedAt(timestamp(now));
+    record.setUpdatedAt(at(now));
   }
 
   static Plan plan(PlanRecord r) {
@@ -489,8 +504,7 @@ final class CatalogStore {
         r.getSlug(),
         r.getName(),
         r.getTier(),
-        new Price(
-            r.getPriceAmount(), r.getPriceCurrency(), BillingPeriod.valueOf(r.getPricePeriod())),
+        price(r.getPriceAmount(), r.getPriceCurrency(), r.getPricePeriod()),
         new Resources(r.getCpuMillicores(), r.getMemoryMib(), r.getStorageGib()),
         TemplateCodec.readFeatures(r.getFeatures()),
         r.getActive(),
@@ -498,8 +512,8 @@ final class CatalogStore {
         r.getUpdatedAt().toInstant());
   }
 
-  private static OffsetDateTime timestamp(Instant instant) {
-    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  private static Price price(long amount, String currency, BillingInterval interval) {
+    return new Price(Money.of(amount, currency), interval);
   }
 
   /**

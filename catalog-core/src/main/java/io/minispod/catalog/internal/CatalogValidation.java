@@ -1,8 +1,16 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import io.minispod.FieldErrors;
+import io.minispod.billing.Price;
+import io.minispod.catalog.CategoryDraft;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Companion;
+import io.minispod.catalog.template.GeneratedSecret;
+import io.minispod.catalog.template.Probe;
+import io.minispod.catalog.template.Resources;
+import io.minispod.catalog.template.RunAs;
+import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Currency;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +23,14 @@ import java.util.regex.Pattern;
  * {@code template.companions[0].port}) so that a request learns every bad field at once; nothing
  * here touches the database (existence and uniqueness are checked by the admin in its transaction).
  */
-final class CatalogValidation {
+public final class CatalogValidation {
 
-  static final int MAX_SLUG_LENGTH = 63;
+  public static final int MAX_SLUG_LENGTH = 63;
   static final int MAX_NAME_LENGTH = 100;
   static final int MAX_DESCRIPTION_LENGTH = 4000;
   static final int MAX_CATEGORY_DESCRIPTION_LENGTH = 2000;
   static final int MAX_TAGS = 20;
-  static final int MAX_TAG_LENGTH = 32;
+  public static final int MAX_TAG_LENGTH = 32;
   static final int MAX_IMAGE_LENGTH = 255;
   static final int MAX_ENV = 100;
   static final int MAX_ENV_KEY_LENGTH = 128;
@@ -54,7 +62,6 @@ final class CatalogValidation {
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
   private static final Pattern FEATURE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final String SLUG_RULE =
       "must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter"
           + " or digit";
@@ -478,27 +485,16 @@ final class CatalogValidation {
     features(errors, "features", features);
   }
 
+  /**
+   * Checks what billing-core's {@link Price} leaves to the catalog: its own constructor already
+   * refuses a negative amount, an unknown currency and a missing interval.
+   */
   static void price(FieldErrors errors, String path, Price price) {
+    long amount = price.amount().minorUnits();
     errors.require(
-        price.amount() >= 0 && price.amount() <= MAX_PRICE,
+        amount <= MAX_PRICE,
         path + ".amount",
-        "must be between 0 and " + MAX_PRICE + " minor units, was " + price.amount());
-    if (errors.require(price.currency() != null, path + ".currency", "is required")) {
-      errors.require(
-          CURRENCY.matcher(price.currency()).matches() && knownCurrency(price.currency()),
-          path + ".currency",
-          "must be an ISO 4217 code such as IDR, was '" + abbreviate(price.currency()) + "'");
-    }
-    errors.require(price.period() != null, path + ".period", "is required: MONTHLY or YEARLY");
-  }
-
-  private static boolean knownCurrency(String code) {
-    try {
-      Currency.getInstance(code);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+        "must be between 0 and " + MAX_PRICE + " minor units, was " + amount);
   }
 
   static void resources(FieldErrors errors, String path, Resources resources) {
@@ -571,7 +567,7 @@ final class CatalogValidation {
     if (value instanceof BigInteger big && big.bitLength() < 64) {
       return big.longValue();
     }
-    if (value instanceof java.math.BigDecimal decimal) {
+    if (value instanceof BigDecimal decimal) {
       try {
         return decimal.longValueExact();
       } catch (ArithmeticException e) {

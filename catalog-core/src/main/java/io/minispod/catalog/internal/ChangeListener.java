@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;

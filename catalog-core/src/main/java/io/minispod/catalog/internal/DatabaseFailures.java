@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
@@ -8,13 +8,13 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /** Turns jOOQ's database errors into MinisPod errors that name the SQL state, never the SQL. */
-final class DatabaseFailures {
+public final class DatabaseFailures {
 
   static final String UNIQUE_VIOLATION = "23505";
 
   private DatabaseFailures() {}
 
-  static MinisPodException internal(DataAccessException e) {
+  public static MinisPodException internal(DataAccessException e) {
     String state = String.valueOf(e.sqlState());
     return new MinisPodException(
         ErrorCode.INTERNAL_ERROR,
@@ -24,7 +24,7 @@ final class DatabaseFailures {
   }
 
   /** The constraint a unique violation broke, or {@code null}. */
-  static String violatedUnique(DataAccessException e) {
+  public static String violatedUnique(DataAccessException e) {
     if (!UNIQUE_VIOLATION.equals(e.sqlState())) {
       return null;
     }

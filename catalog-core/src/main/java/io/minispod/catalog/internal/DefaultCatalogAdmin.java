@@ -1,10 +1,31 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import io.minispod.FieldErrors;
+import io.minispod.billing.Price;
+import io.minispod.catalog.CatalogAdmin;
+import io.minispod.catalog.CatalogConflictException;
+import io.minispod.catalog.CatalogNotFoundException;
+import io.minispod.catalog.CategoryDraft;
+import io.minispod.catalog.Page;
+import io.minispod.catalog.PageRequest;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.PlanDetails;
+import io.minispod.catalog.PlanDraft;
+import io.minispod.catalog.PlanUpdate;
+import io.minispod.catalog.QuotaFigures;
+import io.minispod.catalog.ServiceCategory;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.catalog.ServiceDraft;
+import io.minispod.catalog.ServiceStatus;
+import io.minispod.catalog.ServiceStructure;
+import io.minispod.catalog.ServiceUpdate;
 import io.minispod.catalog.internal.db.Keys;
+import io.minispod.catalog.internal.db.Tables;
 import io.minispod.catalog.internal.db.tables.records.CategoryRecord;
 import io.minispod.catalog.internal.db.tables.records.PlanRecord;
 import io.minispod.catalog.internal.db.tables.records.ServiceRecord;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Resources;
 import io.minispod.quota.PoolAvailability;
 import io.minispod.quota.QuotaConflictException;
 import io.minispod.quota.QuotaManager;
@@ -191,7 +212,7 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
                   store
                       .lockService(tx, serviceId)
                       .orElseThrow(() -> CatalogNotFoundException.service(serviceId));
-              if (!record.getStatus().equals(status.name())) {
+              if (record.getStatus() != status) {
                 store.setStatus(tx, record, status, now());
               }
               return store.service(tx, serviceId).orElseThrow().definition();
@@ -356,7 +377,7 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
                   now());
               // Always written, so that a capacity change alone also notifies the other nodes.
               record.changed(true);
-              record.changed(io.minispod.catalog.internal.db.Tables.PLAN.PLAN_ID, false);
+              record.changed(Tables.PLAN.PLAN_ID, false);
               record.update();
               QuotaOperations pools = quota.inTransaction(tx);
               String poolKey = Plan.poolKey(planId);
@@ -386,12 +407,12 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
 
   private void checkCurrency(
       DSLContext tx, FieldErrors errors, UUID serviceId, UUID planId, Price price) {
-    if (price == null || price.currency() == null) {
+    if (price == null) {
       return;
     }
     List<String> others = store.currencies(tx, serviceId, planId);
     errors.require(
-        others.isEmpty() || others.equals(List.of(price.currency())),
+        others.isEmpty() || others.equals(List.of(price.amount().currency().getCurrencyCode())),
         "price.currency",
         "must be " + String.join("/", others) + ", the currency of the service's other plans");
   }

@@ -1,5 +1,6 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
+import io.minispod.catalog.template.TemplateContext;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
  * ${url}}, {@code ${secret:NAME}} and {@code ${companion:NAME}}. Every {@code ${} in a value must
  * open one of them; there is no escape, because no supported app needs a literal {@code ${}.
  */
-final class Placeholders {
+public final class Placeholders {
 
   private static final Pattern PLACEHOLDER =
       Pattern.compile(
@@ -25,7 +26,7 @@ final class Placeholders {
    * @param secrets the secret names the template declares
    * @param companions the companion names the template declares
    */
-  static String problem(String value, Set<String> secrets, Set<String> companions) {
+  public static String problem(String value, Set<String> secrets, Set<String> companions) {
     int from = 0;
     while (true) {
       int start = value.indexOf("${", from);
@@ -57,7 +58,7 @@ final class Placeholders {
   }
 
   /** The secret names a value refers to, in order of appearance. */
-  static Set<String> secretsIn(String value) {
+  public static Set<String> secretsIn(String value) {
     Set<String> names = new LinkedHashSet<>();
     Matcher m = PLACEHOLDER.matcher(value);
     while (m.find()) {
@@ -69,7 +70,7 @@ final class Placeholders {
   }
 
   /** Whether a value has any placeholder. */
-  static boolean any(String value) {
+  public static boolean any(String value) {
     return value.contains("${");
   }
 
@@ -78,7 +79,7 @@ final class Placeholders {
    *
    * @throws IllegalArgumentException if the context lacks a secret or companion the value names
    */
-  static String resolve(String value, TemplateContext context) {
+  public static String resolve(String value, TemplateContext context) {
     if (!any(value)) {
       return value;
     }

@@ -1,5 +1,8 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
+import io.minispod.billing.Price;
+import io.minispod.catalog.CategoryRef;
+import io.minispod.catalog.ServiceSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,7 +34,8 @@ record SearchHit(ServiceSummary summary, List<HitPlan> plans) {
     for (HitPlan plan : plans) {
       if (plan.active()) {
         active++;
-        if (cheapest == null || plan.price().monthlyEquivalent() < cheapest.monthlyEquivalent()) {
+        if (cheapest == null
+            || plan.price().monthlyEquivalent().compareTo(cheapest.monthlyEquivalent()) < 0) {
           cheapest = plan.price();
         }
       }

@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * How text becomes search words, the same way for what is indexed and what is searched: lower-cased
  * (locale-independently) and split at every character that is not a letter or digit.
  */
-final class SearchText {
+public final class SearchText {
 
   /** Weight of a word of the name: ranked first. */
   static final short NAME = 0;
@@ -32,7 +32,7 @@ final class SearchText {
   private SearchText() {}
 
   /** The distinct words of a text, in order; empty for a text without letters or digits. */
-  static List<String> words(String text) {
+  public static List<String> words(String text) {
     Set<String> words = new LinkedHashSet<>();
     for (String word : SEPARATORS.split(text.toLowerCase(Locale.ROOT))) {
       if (!word.isEmpty()) {

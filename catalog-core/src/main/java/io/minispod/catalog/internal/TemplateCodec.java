@@ -1,10 +1,17 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Companion;
+import io.minispod.catalog.template.GeneratedSecret;
+import io.minispod.catalog.template.Probe;
+import io.minispod.catalog.template.Resources;
+import io.minispod.catalog.template.RunAs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jooq.JSONB;
 import org.jooq.tools.json.ContainerFactory;
 import org.jooq.tools.json.JSONParser;
@@ -16,7 +23,7 @@ import org.jooq.tools.json.ParseException;
  * {@code plan.features}, and back. Uses jOOQ's bundled JSON reader and writer, so the module needs
  * no JSON library of its own. Documents carry a {@code version} so the layout can evolve.
  */
-final class TemplateCodec {
+public final class TemplateCodec {
 
   private static final int VERSION = 1;
 
@@ -35,7 +42,7 @@ final class TemplateCodec {
 
   private TemplateCodec() {}
 
-  static JSONB write(AppTemplate template) {
+  public static JSONB write(AppTemplate template) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("version", VERSION);
     json.put("image", template.image());
@@ -73,7 +80,7 @@ final class TemplateCodec {
     return JSONB.valueOf(JSONValue.toJSONString(json));
   }
 
-  static AppTemplate readTemplate(JSONB document) {
+  public static AppTemplate readTemplate(JSONB document) {
     Map<String, Object> json = object(parse(document));
     List<GeneratedSecret> secrets = new ArrayList<>();
     for (Object element : list(json.get("secrets"))) {
@@ -107,7 +114,7 @@ final class TemplateCodec {
         (String) json.get("image"),
         integer(json.get("port")),
         strings(json.get("env")),
-        new java.util.TreeSet<>(managed),
+        new TreeSet<>(managed),
         secrets,
         (String) json.get("volumePath"),
         readProbe(json.get("readiness")),

@@ -1,5 +1,6 @@
-package io.minispod.catalog;
+package io.minispod.catalog.template;
 
+import io.minispod.catalog.internal.Placeholders;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

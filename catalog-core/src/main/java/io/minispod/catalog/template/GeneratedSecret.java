@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.catalog.template;
 
 import java.security.SecureRandom;
 

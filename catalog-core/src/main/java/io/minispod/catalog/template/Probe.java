@@ -1,5 +1,6 @@
-package io.minispod.catalog;
+package io.minispod.catalog.template;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,9 +56,7 @@ public record Probe(
   public Probe {
     command = command == null ? List.of() : List.copyOf(command);
     httpHeaders =
-        httpHeaders == null
-            ? Map.of()
-            : java.util.Collections.unmodifiableMap(new TreeMap<>(httpHeaders));
+        httpHeaders == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(httpHeaders));
   }
 
   /**

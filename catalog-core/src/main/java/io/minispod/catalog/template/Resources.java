@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.catalog.template;
 
 /**
  * The compute resources a plan gives an instance (requests and limits are both set to these), or

@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.catalog.template;
 
 /**
  * The non-root identity a container runs as (Pod Security "restricted" requires one), and the group

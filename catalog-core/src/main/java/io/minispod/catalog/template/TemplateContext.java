@@ -1,6 +1,7 @@
-package io.minispod.catalog;
+package io.minispod.catalog.template;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a provisioner knows about one instance, to fill in the placeholders of its template's
@@ -24,8 +25,8 @@ public record TemplateContext(
    * @throws NullPointerException if the host or the protocol is {@code null}
    */
   public TemplateContext {
-    java.util.Objects.requireNonNull(host, "host");
-    java.util.Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(protocol, "protocol");
     secretValues = secretValues == null ? Map.of() : Map.copyOf(secretValues);
     companionHosts = companionHosts == null ? Map.of() : Map.copyOf(companionHosts);
   }

@@ -1,5 +1,6 @@
-package io.minispod.catalog;
+package io.minispod.subscription.internal;
 
+import static io.minispod.catalog.internal.Columns.at;
 import static io.minispod.catalog.internal.db.Tables.PLAN;
 import static io.minispod.catalog.internal.db.Tables.SERVICE;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
@@ -9,12 +10,18 @@ import static org.jooq.impl.DSL.count;
 import io.minispod.FieldErrors;
 import io.minispod.billing.BillingService;
 import io.minispod.billing.RevenueTotal;
-import io.minispod.catalog.SubscriptionAnalytics.DailyCount;
-import io.minispod.catalog.SubscriptionAnalytics.StatusCount;
+import io.minispod.catalog.Plan;
 import io.minispod.quota.PoolAvailability;
 import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.AnalyticsService;
+import io.minispod.subscription.PlanUtilisation;
+import io.minispod.subscription.SubscriptionAnalytics;
+import io.minispod.subscription.SubscriptionAnalytics.DailyCount;
+import io.minispod.subscription.SubscriptionAnalytics.StatusCount;
+import io.minispod.subscription.internal.workflow.WorkflowStatus;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -50,36 +57,29 @@ final class DefaultAnalyticsService implements AnalyticsService {
             .on(SERVICE.SERVICE_ID.eq(SUBSCRIPTION.SERVICE_ID))
             .groupBy(SERVICE.SLUG, PLAN.SLUG, SUBSCRIPTION.STATUS)
             .orderBy(SERVICE.SLUG, PLAN.SLUG, SUBSCRIPTION.STATUS)
-            .fetch(
-                r ->
-                    new StatusCount(
-                        r.value1(),
-                        r.value2(),
-                        SubscriptionStatus.valueOf(r.value3()),
-                        r.value4()));
+            .fetch(r -> new StatusCount(r.value1(), r.value2(), r.value3(), r.value4()));
     List<DailyCount> created =
         perDay(
             SUBSCRIPTION.CREATED_AT,
             dsl.select(SUBSCRIPTION.CREATED_AT)
                 .from(SUBSCRIPTION)
-                .where(SUBSCRIPTION.CREATED_AT.ge(SubscriptionStore.at(from)))
-                .and(SUBSCRIPTION.CREATED_AT.lt(SubscriptionStore.at(to)))
+                .where(SUBSCRIPTION.CREATED_AT.ge(at(from)))
+                .and(SUBSCRIPTION.CREATED_AT.lt(at(to)))
                 .fetch());
     List<DailyCount> upgrades =
         perDay(
             WORKFLOW.UPDATED_AT,
             dsl.select(WORKFLOW.UPDATED_AT)
                 .from(WORKFLOW)
-                .where(WORKFLOW.KIND.eq(WorkflowStore.Kind.UPGRADE.name()))
-                .and(WORKFLOW.STATUS.eq(WorkflowStore.Status.SUCCEEDED.name()))
-                .and(WORKFLOW.UPDATED_AT.ge(SubscriptionStore.at(from)))
-                .and(WORKFLOW.UPDATED_AT.lt(SubscriptionStore.at(to)))
+                .where(WORKFLOW.KIND.eq(UpgradeWorkflow.KIND))
+                .and(WORKFLOW.STATUS.eq(WorkflowStatus.SUCCEEDED))
+                .and(WORKFLOW.UPDATED_AT.ge(at(from)))
+                .and(WORKFLOW.UPDATED_AT.lt(at(to)))
                 .fetch());
     return new SubscriptionAnalytics(counts, created, upgrades);
   }
 
-  private static List<DailyCount> perDay(
-      Field<java.time.OffsetDateTime> field, List<? extends Record> rows) {
+  private static List<DailyCount> perDay(Field<OffsetDateTime> field, List<? extends Record> rows) {
     Map<LocalDate, Long> days =
         rows.stream()
             .collect(

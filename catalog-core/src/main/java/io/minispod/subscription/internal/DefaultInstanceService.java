@@ -1,15 +1,26 @@
-package io.minispod.catalog;
+package io.minispod.subscription.internal;
 
 import io.minispod.FieldErrors;
-import io.minispod.catalog.SubscriptionWorkflows.Services;
+import io.minispod.ValidationException;
+import io.minispod.catalog.CatalogNotFoundException;
+import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.Plan;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.provisioner.Provisioner;
+import io.minispod.subscription.Instance;
+import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.InstanceStatus;
+import io.minispod.subscription.SubscriptionConflictException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jooq.DSLContext;
 
 /** Reads instances and applies their owners' environment changes. */
 final class DefaultInstanceService implements InstanceService {
@@ -19,47 +30,48 @@ final class DefaultInstanceService implements InstanceService {
   private static final Set<InstanceStatus> CHANGEABLE =
       Set.of(InstanceStatus.RUNNING, InstanceStatus.DEGRADED);
 
-  private final Services services;
+  private final DSLContext dsl;
+  private final SubscriptionStore store;
+  private final CatalogPort catalog;
+  private final Provisioner provisioner;
+  private final InstanceSpecFactory specs;
+  private final Clock clock;
 
-  DefaultInstanceService(Services services) {
-    this.services = services;
+  DefaultInstanceService(
+      DSLContext dsl,
+      SubscriptionStore store,
+      CatalogPort catalog,
+      Provisioner provisioner,
+      InstanceSpecFactory specs,
+      Clock clock) {
+    this.dsl = dsl;
+    this.store = store;
+    this.catalog = catalog;
+    this.provisioner = provisioner;
+    this.specs = specs;
+    this.clock = clock;
   }
 
   @Override
   public List<Instance> instances(String userId) {
     requireUser(userId);
-    return services
-        .dsl()
-        .transactionResult(
-            cfg ->
-                services
-                    .subscriptions()
-                    .instanceViews(
-                        cfg.dsl(), services.subscriptions().instancesOf(cfg.dsl(), userId)));
+    return dsl.transactionResult(
+        cfg -> store.instanceViews(cfg.dsl(), store.instancesOf(cfg.dsl(), userId)));
   }
 
   @Override
   public Instance instance(String userId, UUID instanceId) {
     InstanceRecord instance = own(userId, instanceId);
-    return services
-        .dsl()
-        .transactionResult(cfg -> services.subscriptions().instanceView(cfg.dsl(), instance));
+    return dsl.transactionResult(cfg -> store.instanceView(cfg.dsl(), instance));
   }
 
   @Override
   public Instance updateEnv(String userId, UUID instanceId, Map<String, String> changes) {
     InstanceRecord instance = own(userId, instanceId);
     SubscriptionRecord subscription =
-        services
-            .dsl()
-            .transactionResult(
-                cfg ->
-                    services
-                        .subscriptions()
-                        .subscription(cfg.dsl(), instance.getSubscriptionId())
-                        .orElseThrow());
-    AppTemplate template =
-        services.specs().service(subscription.getServiceId()).definition().template();
+        dsl.transactionResult(
+            cfg -> store.subscription(cfg.dsl(), instance.getSubscriptionId()).orElseThrow());
+    AppTemplate template = catalog.service(subscription.getServiceId()).definition().template();
     FieldErrors errors = new FieldErrors();
     if (errors.require(
         changes != null && !changes.isEmpty(), "env", "must name at least one variable")) {
@@ -84,16 +96,13 @@ final class DefaultInstanceService implements InstanceService {
           });
     }
     errors.throwIfAny();
-    if (!CHANGEABLE.contains(InstanceStatus.valueOf(instance.getStatus()))) {
+    if (!CHANGEABLE.contains(instance.getStatus())) {
       throw new SubscriptionConflictException(
           instance.getSubscriptionId(),
           "its instance is " + instance.getStatus() + " and cannot be reconfigured now");
     }
     Map<String, String> env =
-        new HashMap<>(
-            services
-                .dsl()
-                .transactionResult(cfg -> services.subscriptions().env(cfg.dsl(), instanceId)));
+        new HashMap<>(dsl.transactionResult(cfg -> store.env(cfg.dsl(), instanceId)));
     changes.forEach(
         (name, value) -> {
           if (value == null) {
@@ -102,25 +111,20 @@ final class DefaultInstanceService implements InstanceService {
             env.put(name, value);
           }
         });
-    Plan plan = services.specs().plan(subscription.getServiceId(), subscription.getPlanId());
-    services.provisioner().provision(services.specs().spec(subscription, instance, plan, env));
-    services
-        .dsl()
-        .transaction(
-            cfg -> services.subscriptions().putEnv(cfg.dsl(), instanceId, changes, services.now()));
+    Plan plan = catalog.plan(subscription.getServiceId(), subscription.getPlanId());
+    provisioner.provision(specs.spec(subscription, instance, plan, env));
+    dsl.transaction(cfg -> store.putEnv(cfg.dsl(), instanceId, changes, clock.instant()));
     return instance(userId, instanceId);
   }
 
   private InstanceRecord own(String userId, UUID instanceId) {
     requireUser(userId);
     if (instanceId == null) {
-      throw io.minispod.ValidationException.of("instanceId", "must be given");
+      throw ValidationException.of("instanceId", "must be given");
     }
-    return services
-        .dsl()
-        .transactionResult(cfg -> services.subscriptions().instance(cfg.dsl(), instanceId))
+    return dsl.transactionResult(cfg -> store.instance(cfg.dsl(), instanceId))
         .filter(i -> i.getUserId().equals(userId))
-        .filter(i -> !InstanceStatus.FAILED.name().equals(i.getStatus()))
+        .filter(i -> i.getStatus() != InstanceStatus.FAILED)
         .orElseThrow(() -> CatalogNotFoundException.instance(instanceId));
   }
 

@@ -1,27 +1,52 @@
-package io.minispod.catalog;
+package io.minispod.subscription.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.minispod.ErrorCode;
 import io.minispod.FieldErrors;
 import io.minispod.MinisPodException;
-import io.minispod.billing.BillingInterval;
+import io.minispod.ValidationException;
 import io.minispod.billing.BillingPeriod;
-import io.minispod.billing.Money;
-import io.minispod.catalog.SubscriptionWorkflows.Services;
-import io.minispod.catalog.WorkflowStore.Kind;
-import io.minispod.catalog.WorkflowStore.Status;
-import io.minispod.catalog.WorkflowStore.Step;
+import io.minispod.billing.BillingService;
+import io.minispod.catalog.CatalogNotFoundException;
+import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.ServiceStructure;
+import io.minispod.catalog.internal.DatabaseFailures;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import io.minispod.quota.Allocation;
 import io.minispod.quota.AllocationRequest;
-import io.minispod.quota.QuotaConflictException;
+import io.minispod.quota.PoolAvailability;
 import io.minispod.quota.QuotaExceededException;
-import io.minispod.quota.QuotaOperations;
+import io.minispod.quota.QuotaItem;
+import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.DuplicateSubscriptionException;
+import io.minispod.subscription.InstanceStatus;
+import io.minispod.subscription.InsufficientResourcesException;
+import io.minispod.subscription.InvalidPlanException;
+import io.minispod.subscription.PlanQuotaExceededException;
+import io.minispod.subscription.QuotaPools;
+import io.minispod.subscription.Subscription;
+import io.minispod.subscription.SubscriptionConflictException;
+import io.minispod.subscription.SubscriptionService;
+import io.minispod.subscription.SubscriptionStatus;
+import io.minispod.subscription.UpgradeDecision;
+import io.minispod.subscription.UpgradeOption;
+import io.minispod.subscription.UpgradePolicy;
+import io.minispod.subscription.UpgradeService;
+import io.minispod.subscription.internal.workflow.WorkflowRunner;
+import io.minispod.subscription.internal.workflow.WorkflowStatus;
+import io.minispod.subscription.internal.workflow.WorkflowStore;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -36,27 +61,48 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
    * dies in between, the quota manager reclaims the hold and the workflow runner removes the
    * unstarted subscription after this long.
    */
-  static final java.time.Duration HOLD_FOR = java.time.Duration.ofMinutes(5);
+  static final Duration HOLD_FOR = Duration.ofMinutes(5);
 
   /**
    * Users whose instance pool this node has already defined (bounded; a miss only costs a query).
    */
-  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> userPools =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000).build();
+  private final Cache<String, Boolean> userPools =
+      Caffeine.newBuilder().maximumSize(100_000).build();
 
-  private final Services services;
-  private final SubscriptionWorkflows workflows;
+  private final DSLContext dsl;
+  private final CatalogPort catalog;
+  private final SubscriptionStore store;
+  private final WorkflowStore workflows;
+  private final WorkflowRunner runner;
+  private final QuotaFootprint footprint;
+  private final QuotaManager quota;
+  private final BillingService billing;
   private final UpgradePolicy policy;
+  private final Clock clock;
   private final long instancesPerUser;
 
   DefaultSubscriptionService(
-      Services services,
-      SubscriptionWorkflows workflows,
+      DSLContext dsl,
+      CatalogPort catalog,
+      SubscriptionStore store,
+      WorkflowStore workflows,
+      WorkflowRunner runner,
+      QuotaFootprint footprint,
+      QuotaManager quota,
+      BillingService billing,
       UpgradePolicy policy,
+      Clock clock,
       long instancesPerUser) {
-    this.services = services;
+    this.dsl = dsl;
+    this.catalog = catalog;
+    this.store = store;
     this.workflows = workflows;
+    this.runner = runner;
+    this.footprint = footprint;
+    this.quota = quota;
+    this.billing = billing;
     this.policy = policy;
+    this.clock = clock;
     this.instancesPerUser = instancesPerUser;
   }
 
@@ -73,9 +119,9 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     errors.throwIfAny();
 
     Optional<SubscriptionRecord> earlier =
-        read(tx -> services.subscriptions().byIdempotencyKey(tx, userId, idempotencyKey));
+        read(tx -> store.byIdempotencyKey(tx, userId, idempotencyKey));
     if (earlier.isPresent()) {
-      return outcomeOf(earlier.get().getSubscriptionId(), idempotencyKey, Kind.SUBSCRIBE);
+      return outcomeOf(earlier.get().getSubscriptionId(), idempotencyKey, SubscribeWorkflow.KIND);
     }
     ServiceStructure service = activeService(serviceSlug);
     Plan plan =
@@ -90,34 +136,27 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
       throw new InvalidPlanException(serviceSlug, planSlug, UpgradeDecision.INACTIVE_PLAN);
     }
     UUID subscriptionId = UUID.randomUUID();
-    Instant now = services.now();
-    BillingPeriod period =
-        services
-            .billing()
-            .cycleStartingAt(now, BillingInterval.valueOf(plan.price().period().name()))
-            .period(0);
-    List<io.minispod.quota.QuotaItem> items = services.specs().quotaItems(userId, plan);
+    Instant now = clock.instant();
+    BillingPeriod period = billing.cycleStartingAt(now, plan.price().interval()).period(0);
+    List<QuotaItem> items = footprint.items(userId, plan);
     // 1. Claim the service for the user: the subscription row's unique index settles concurrent
     //    duplicates at once, before any quota is touched.
     try {
-      services
-          .subscriptions()
-          .insertSubscription(
-              services.dsl(), subscriptionId, userId, plan, period, idempotencyKey, now);
+      store.insertSubscription(dsl, subscriptionId, userId, plan, period, idempotencyKey, now);
     } catch (DataAccessException e) {
       if ("subscription_one_live_per_service".equals(DatabaseFailures.violatedUnique(e))) {
         throw duplicate(
-            read(tx -> services.subscriptions().liveSubscription(tx, userId, plan.serviceId()))
+            read(tx -> store.liveSubscription(tx, userId, plan.serviceId()))
                 .orElseThrow(() -> DatabaseFailures.internal(e)),
             service);
       }
       if ("subscription_idempotency_unique".equals(DatabaseFailures.violatedUnique(e))) {
         return outcomeOf(
-            read(tx -> services.subscriptions().byIdempotencyKey(tx, userId, idempotencyKey))
+            read(tx -> store.byIdempotencyKey(tx, userId, idempotencyKey))
                 .orElseThrow()
                 .getSubscriptionId(),
             idempotencyKey,
-            Kind.SUBSCRIBE);
+            SubscribeWorkflow.KIND);
       }
       throw DatabaseFailures.internal(e);
     }
@@ -132,58 +171,49 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
           allocate(
               plan,
               () ->
-                  services
-                      .quota()
-                      .allocate(
-                          new AllocationRequest(
-                              userId, "subscription:" + subscriptionId, items, HOLD_FOR)));
+                  quota.allocate(
+                      new AllocationRequest(
+                          userId, "subscription:" + subscriptionId, items, HOLD_FOR)));
       // 3. Keep the hold and start the workflow, in one transaction.
       UUID allocationId = hold.id();
-      services.observer().beforeCommit(Kind.SUBSCRIBE, null);
+      runner.beforeStart(SubscribeWorkflow.KIND);
       workflow =
-          services
-              .dsl()
-              .transactionResult(
-                  cfg -> {
-                    DSLContext tx = cfg.dsl();
-                    services.quota().inTransaction(tx).confirm(allocationId);
-                    if (!services
-                        .subscriptions()
-                        .attachAllocation(tx, subscriptionId, allocationId)) {
-                      throw new SubscriptionConflictException(
-                          subscriptionId, "it was abandoned before its quota was confirmed");
-                    }
-                    return services
-                        .workflows()
-                        .start(
-                            tx,
-                            Kind.SUBSCRIBE,
-                            subscriptionId,
-                            idempotencyKey,
-                            Step.CHARGE,
-                            null,
-                            plan.id(),
-                            services.nodeId(),
-                            now,
-                            services.lease());
-                  });
+          dsl.transactionResult(
+              cfg -> {
+                DSLContext tx = cfg.dsl();
+                quota.inTransaction(tx).confirm(allocationId);
+                if (!store.attachAllocation(tx, subscriptionId, allocationId)) {
+                  throw new SubscriptionConflictException(
+                      subscriptionId, "it was abandoned before its quota was confirmed");
+                }
+                return workflows.start(
+                    tx,
+                    SubscribeWorkflow.KIND,
+                    subscriptionId,
+                    idempotencyKey,
+                    SubscribeWorkflow.CHARGE,
+                    null,
+                    plan.id(),
+                    runner.nodeId(),
+                    now,
+                    runner.lease());
+              });
     } catch (RuntimeException e) {
       // Refused or failed before the workflow existed: give everything back, keep no record.
       if (hold != null) {
-        services.quota().release(hold.id());
+        quota.release(hold.id());
       }
-      services.subscriptions().deleteUnstarted(services.dsl(), subscriptionId);
+      store.deleteUnstarted(dsl, subscriptionId);
       throw e instanceof DataAccessException d ? DatabaseFailures.internal(d) : e;
     }
-    services.catalog().quotaChanged(List.of(plan.id()));
-    services.observer().committed(Kind.SUBSCRIBE, null);
-    workflows.run(workflow);
-    return outcomeOf(subscriptionId, idempotencyKey, Kind.SUBSCRIBE);
+    catalog.quotaChanged(List.of(plan.id()));
+    runner.runStarted(workflow);
+    return outcomeOf(subscriptionId, idempotencyKey, SubscribeWorkflow.KIND);
   }
 
   private DuplicateSubscriptionException duplicate(
       SubscriptionRecord live, ServiceStructure service) {
-    Subscription existing = read(tx -> services.subscriptions().view(tx, live));
+    Subscription existing = read(tx -> store.view(tx, live));
     List<Plan> options =
         service.activePlans().stream()
             .filter(p -> policy.evaluate(existing.plan(), p).allowed())
@@ -200,39 +230,17 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
         throw new PlanQuotaExceededException(plan, e.available(), e.total());
       }
       throw new InsufficientResourcesException(
-          resourceName(e.poolKey()), e.requested(), e.available(), e.total());
+          QuotaFootprint.resourceName(e.poolKey()), e.requested(), e.available(), e.total());
     }
-  }
-
-  private static String resourceName(String poolKey) {
-    return switch (poolKey) {
-      case InstanceSpecs.CLUSTER_CPU -> "cluster CPU (millicores)";
-      case InstanceSpecs.CLUSTER_MEMORY -> "cluster memory (MiB)";
-      case InstanceSpecs.CLUSTER_STORAGE -> "cluster storage (GiB)";
-      default -> poolKey.startsWith("plan:") ? "plan capacity" : "instances of the user";
-    };
   }
 
   private void ensureUserPool(String userId) {
     userPools.get(
         userId,
         id -> {
-          ensurePool(services.quota(), InstanceSpecs.userPool(id), instancesPerUser);
+          QuotaFootprint.ensurePool(quota, QuotaPools.userInstances(id), instancesPerUser);
           return Boolean.TRUE;
         });
-  }
-
-  /** Defines a pool with a capacity, or moves an existing pool to it where its usage allows. */
-  static void ensurePool(QuotaOperations quota, String poolKey, long capacity) {
-    try {
-      quota.definePool(poolKey, capacity);
-    } catch (QuotaConflictException alreadyDefined) {
-      try {
-        quota.setCapacity(poolKey, capacity);
-      } catch (QuotaConflictException belowUsage) {
-        // More is in use than the new capacity: keep the pool as it is until usage drops.
-      }
-    }
   }
 
   // ---------------------------------------------------------------- reads
@@ -240,19 +248,13 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
   @Override
   public List<Subscription> subscriptions(String userId) {
     checkUser(userId);
-    return read(
-        tx ->
-            List.copyOf(
-                services
-                    .subscriptions()
-                    .views(tx, services.subscriptions().subscriptionsOf(tx, userId))
-                    .values()));
+    return read(tx -> List.copyOf(store.views(tx, store.subscriptionsOf(tx, userId)).values()));
   }
 
   @Override
   public Subscription subscription(String userId, UUID subscriptionId) {
     SubscriptionRecord s = own(userId, subscriptionId);
-    return read(tx -> services.subscriptions().view(tx, s));
+    return read(tx -> store.view(tx, s));
   }
 
   /**
@@ -262,11 +264,11 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
   private SubscriptionRecord own(String userId, UUID subscriptionId) {
     checkUser(userId);
     if (subscriptionId == null) {
-      throw io.minispod.ValidationException.of("subscriptionId", "must be given");
+      throw ValidationException.of("subscriptionId", "must be given");
     }
-    return read(tx -> services.subscriptions().subscription(tx, subscriptionId))
+    return read(tx -> store.subscription(tx, subscriptionId))
         .filter(s -> s.getUserId().equals(userId))
-        .filter(s -> !SubscriptionStatus.FAILED.name().equals(s.getStatus()))
+        .filter(s -> s.getStatus() != SubscriptionStatus.FAILED)
         .orElseThrow(() -> CatalogNotFoundException.subscription(subscriptionId));
   }
 
@@ -275,19 +277,19 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
   @Override
   public List<UpgradeOption> options(String userId, UUID subscriptionId) {
     SubscriptionRecord s = own(userId, subscriptionId);
-    ServiceStructure service = services.specs().service(s.getServiceId());
-    Plan current = services.specs().plan(s.getServiceId(), s.getPlanId());
+    ServiceStructure service = catalog.service(s.getServiceId());
+    Plan current = catalog.plan(s.getServiceId(), s.getPlanId());
     BillingPeriod period =
         new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant());
-    Instant now = services.now();
+    Instant now = clock.instant();
     List<Plan> allowed =
         service.activePlans().stream().filter(p -> policy.evaluate(current, p).allowed()).toList();
-    Map<UUID, io.minispod.quota.PoolAvailability> quota = new java.util.HashMap<>();
+    Map<UUID, PoolAvailability> availability = new HashMap<>();
     if (!allowed.isEmpty()) {
-      services
-          .quota()
+      quota
           .availability(allowed.stream().map(p -> Plan.poolKey(p.id())).toList())
-          .forEach(a -> quota.put(UUID.fromString(a.poolKey().substring("plan:".length())), a));
+          .forEach(
+              a -> availability.put(UUID.fromString(a.poolKey().substring("plan:".length())), a));
     }
     Instant changeAt = period.contains(now) ? now : period.start();
     return allowed.stream()
@@ -295,15 +297,9 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
             p ->
                 new UpgradeOption(
                     p,
-                    services
-                        .billing()
-                        .quoteUpgrade(
-                            userId,
-                            subscriptionId.toString(),
-                            period,
-                            Money.of(p.price().amount(), p.price().currency()),
-                            changeAt),
-                    quota.get(p.id()).available()))
+                    billing.quoteUpgrade(
+                        userId, subscriptionId.toString(), period, p.price().amount(), changeAt),
+                    availability.get(p.id()).available()))
         .toList();
   }
 
@@ -315,12 +311,12 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     checkId(errors, "idempotencyKey", idempotencyKey);
     errors.throwIfAny();
     SubscriptionRecord s = own(userId, subscriptionId);
-    if (read(tx -> services.workflows().find(tx, subscriptionId, Kind.UPGRADE, idempotencyKey))
+    if (read(tx -> workflows.find(tx, subscriptionId, UpgradeWorkflow.KIND, idempotencyKey))
         .isPresent()) {
-      return outcomeOf(subscriptionId, idempotencyKey, Kind.UPGRADE);
+      return outcomeOf(subscriptionId, idempotencyKey, UpgradeWorkflow.KIND);
     }
-    ServiceStructure service = services.specs().service(s.getServiceId());
-    Plan current = services.specs().plan(s.getServiceId(), s.getPlanId());
+    ServiceStructure service = catalog.service(s.getServiceId());
+    Plan current = catalog.plan(s.getServiceId(), s.getPlanId());
     Plan target =
         service.plans().stream()
             .filter(p -> p.slug().equals(targetPlanSlug))
@@ -336,47 +332,43 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
       throw new InvalidPlanException(
           service.definition().slug(), targetPlanSlug, decision.reason());
     }
-    List<io.minispod.quota.QuotaItem> targetItems = services.specs().quotaItems(userId, target);
+    List<QuotaItem> targetItems = footprint.items(userId, target);
     return startAndRun(
         subscriptionId,
-        Kind.UPGRADE,
+        UpgradeWorkflow.KIND,
         idempotencyKey,
         tx -> {
-          SubscriptionRecord locked =
-              services.subscriptions().lockSubscription(tx, subscriptionId).orElseThrow();
+          SubscriptionRecord locked = store.lockSubscription(tx, subscriptionId).orElseThrow();
           requireIdle(tx, locked);
           if (!locked.getPlanId().equals(current.id())) {
             throw new SubscriptionConflictException(
                 subscriptionId, "its plan changed while the upgrade was being prepared");
           }
           allocate(
-              target,
-              () -> services.quota().inTransaction(tx).swap(locked.getAllocationId(), targetItems));
-          return services
-              .workflows()
-              .start(
-                  tx,
-                  Kind.UPGRADE,
-                  subscriptionId,
-                  idempotencyKey,
-                  Step.CHARGE,
-                  current.id(),
-                  target.id(),
-                  services.nodeId(),
-                  services.now(),
-                  services.lease());
+              target, () -> quota.inTransaction(tx).swap(locked.getAllocationId(), targetItems));
+          return workflows.start(
+              tx,
+              UpgradeWorkflow.KIND,
+              subscriptionId,
+              idempotencyKey,
+              UpgradeWorkflow.CHARGE,
+              current.id(),
+              target.id(),
+              runner.nodeId(),
+              clock.instant(),
+              runner.lease());
         },
-        () -> services.catalog().quotaChanged(List.of(current.id(), target.id())));
+        () -> catalog.quotaChanged(List.of(current.id(), target.id())));
   }
 
   /** Refuses a change to a subscription that is not active or has an operation in progress. */
   private void requireIdle(DSLContext tx, SubscriptionRecord locked) {
-    if (!SubscriptionStatus.ACTIVE.name().equals(locked.getStatus())) {
+    if (locked.getStatus() != SubscriptionStatus.ACTIVE) {
       throw new SubscriptionConflictException(
           locked.getSubscriptionId(),
           "it is " + locked.getStatus() + "; only an active subscription can change");
     }
-    if (services.workflows().running(tx, locked.getSubscriptionId()).isPresent()) {
+    if (workflows.running(tx, locked.getSubscriptionId()).isPresent()) {
       throw new SubscriptionConflictException(
           locked.getSubscriptionId(), "another operation is in progress");
     }
@@ -388,43 +380,38 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
   public Subscription cancel(String userId, UUID subscriptionId) {
     SubscriptionRecord s = own(userId, subscriptionId);
     String key = "cancel";
-    if (read(tx -> services.workflows().find(tx, subscriptionId, Kind.CANCEL, key)).isPresent()) {
-      return outcomeOf(subscriptionId, key, Kind.CANCEL);
+    if (read(tx -> workflows.find(tx, subscriptionId, CancelWorkflow.KIND, key)).isPresent()) {
+      return outcomeOf(subscriptionId, key, CancelWorkflow.KIND);
     }
     return startAndRun(
         subscriptionId,
-        Kind.CANCEL,
+        CancelWorkflow.KIND,
         key,
         tx -> {
           SubscriptionRecord locked =
-              services.subscriptions().lockSubscription(tx, s.getSubscriptionId()).orElseThrow();
+              store.lockSubscription(tx, s.getSubscriptionId()).orElseThrow();
           requireIdle(tx, locked);
-          services
-              .subscriptions()
+          store
               .instanceOf(tx, subscriptionId)
               .ifPresent(
                   i ->
-                      services
-                          .subscriptions()
-                          .moveInstance(
-                              tx,
-                              i.getInstanceId(),
-                              InstanceStatus.DEPROVISIONING,
-                              "cancelled by its user",
-                              services.now()));
-          return services
-              .workflows()
-              .start(
-                  tx,
-                  Kind.CANCEL,
-                  subscriptionId,
-                  key,
-                  Step.DEPROVISION,
-                  locked.getPlanId(),
-                  null,
-                  services.nodeId(),
-                  services.now(),
-                  services.lease());
+                      store.moveInstance(
+                          tx,
+                          i.getInstanceId(),
+                          InstanceStatus.DEPROVISIONING,
+                          "cancelled by its user",
+                          clock.instant()));
+          return workflows.start(
+              tx,
+              CancelWorkflow.KIND,
+              subscriptionId,
+              key,
+              CancelWorkflow.DEPROVISION,
+              locked.getPlanId(),
+              null,
+              runner.nodeId(),
+              clock.instant(),
+              runner.lease());
         },
         () -> {});
   }
@@ -435,13 +422,13 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
    */
   private Subscription startAndRun(
       UUID subscriptionId,
-      Kind kind,
+      String kind,
       String idempotencyKey,
-      java.util.function.Function<DSLContext, WorkflowRecord> start,
+      Function<DSLContext, WorkflowRecord> start,
       Runnable afterStart) {
     WorkflowRecord workflow;
     try {
-      workflow = services.dsl().transactionResult(cfg -> start.apply(cfg.dsl()));
+      workflow = dsl.transactionResult(cfg -> start.apply(cfg.dsl()));
     } catch (DataAccessException e) {
       String constraint = DatabaseFailures.violatedUnique(e);
       if ("workflow_one_running_per_subscription".equals(constraint)) {
@@ -453,8 +440,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
       throw DatabaseFailures.internal(e);
     }
     afterStart.run();
-    services.observer().committed(kind, null);
-    workflows.run(workflow);
+    runner.runStarted(workflow);
     return outcomeOf(subscriptionId, idempotencyKey, kind);
   }
 
@@ -465,15 +451,13 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
    * the workflow. A workflow still running (waiting for a retry, or on another node) gives the
    * subscription as it is now.
    */
-  private Subscription outcomeOf(UUID subscriptionId, String idempotencyKey, Kind kind) {
-    SubscriptionRecord s =
-        services.subscriptions().subscription(services.dsl(), subscriptionId).orElseThrow();
+  private Subscription outcomeOf(UUID subscriptionId, String idempotencyKey, String kind) {
+    SubscriptionRecord s = store.subscription(dsl, subscriptionId).orElseThrow();
     // A subscribe fails exactly when its subscription does; an upgrade or cancel can fail while
     // the subscription stays active, so only those always need their workflow.
-    if (kind != Kind.SUBSCRIBE || SubscriptionStatus.FAILED.name().equals(s.getStatus())) {
-      Optional<WorkflowRecord> w =
-          services.workflows().find(services.dsl(), subscriptionId, kind, idempotencyKey);
-      if (w.isPresent() && Status.FAILED.name().equals(w.get().getStatus())) {
+    if (!SubscribeWorkflow.KIND.equals(kind) || s.getStatus() == SubscriptionStatus.FAILED) {
+      Optional<WorkflowRecord> w = workflows.find(dsl, subscriptionId, kind, idempotencyKey);
+      if (w.isPresent() && w.get().getStatus() == WorkflowStatus.FAILED) {
         throw failure(subscriptionId, w.get().getErrorCode(), w.get().getErrorMessage());
       }
     }
@@ -485,17 +469,7 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
    * (this runs outside any transaction, so a cache miss may take a connection of its own).
    */
   private Subscription view(SubscriptionRecord s) {
-    ServiceDefinition service = services.specs().service(s.getServiceId()).definition();
-    return SubscriptionStore.view(
-        s,
-        service.slug(),
-        service.name(),
-        services.specs().plan(s.getServiceId(), s.getPlanId()),
-        services
-            .subscriptions()
-            .instanceOf(services.dsl(), s.getSubscriptionId())
-            .map(SubscriptionStore::summary)
-            .orElse(null));
+    return store.view(dsl, s);
   }
 
   private static MinisPodException failure(UUID subscriptionId, String code, String message) {
@@ -506,15 +480,12 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
   // ---------------------------------------------------------------- helpers
 
   private ServiceStructure activeService(String slug) {
-    return services
-        .specs()
-        .activeService(slug)
-        .orElseThrow(() -> CatalogNotFoundException.service(slug));
+    return catalog.activeService(slug).orElseThrow(() -> CatalogNotFoundException.service(slug));
   }
 
   /** Runs reads outside any transaction: each statement on its own, in autocommit. */
-  private <T> T read(java.util.function.Function<DSLContext, T> query) {
-    return query.apply(services.dsl());
+  private <T> T read(Function<DSLContext, T> query) {
+    return query.apply(dsl);
   }
 
   private static void checkUser(String userId) {

@@ -1,20 +1,28 @@
-package io.minispod.catalog;
+package io.minispod.subscription.internal;
 
+import static io.minispod.catalog.internal.Columns.at;
+import static io.minispod.catalog.internal.Columns.truncate;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_ENV;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_TRANSITION;
-import static io.minispod.catalog.internal.db.Tables.PLAN;
-import static io.minispod.catalog.internal.db.Tables.SERVICE;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
 
 import io.minispod.billing.BillingPeriod;
+import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
-import io.minispod.catalog.provisioning.ResourceUsage;
+import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.ResourceUsage;
+import io.minispod.subscription.HealthCheck;
+import io.minispod.subscription.Instance;
+import io.minispod.subscription.InstanceStatus;
+import io.minispod.subscription.InstanceSummary;
+import io.minispod.subscription.Subscription;
+import io.minispod.subscription.SubscriptionStatus;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,18 +31,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads and writes subscriptions and instances; every method works in the caller's transaction. */
+/**
+ * Reads and writes subscriptions and instances; every method works in the caller's transaction.
+ * Services and plans come from the catalog's port (its caches), never from its tables.
+ */
 final class SubscriptionStore {
 
   private static final Logger log = LoggerFactory.getLogger(SubscriptionStore.class);
 
-  private static final List<String> LIVE =
-      List.of(SubscriptionStatus.PENDING.name(), SubscriptionStatus.ACTIVE.name());
+  private static final List<SubscriptionStatus> LIVE =
+      List.of(SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE);
+
+  private final CatalogPort catalog;
+
+  SubscriptionStore(CatalogPort catalog) {
+    this.catalog = catalog;
+  }
 
   // ---------------------------------------------------------------- subscriptions
 
@@ -51,11 +67,11 @@ final class SubscriptionStore {
         .set(SUBSCRIPTION.USER_ID, userId)
         .set(SUBSCRIPTION.SERVICE_ID, plan.serviceId())
         .set(SUBSCRIPTION.PLAN_ID, plan.id())
-        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.PENDING.name())
+        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.PENDING)
         .set(SUBSCRIPTION.PERIOD_START, at(period.start()))
         .set(SUBSCRIPTION.PERIOD_END, at(period.end()))
         .set(SUBSCRIPTION.AMOUNT_PAID, 0L)
-        .set(SUBSCRIPTION.CURRENCY, plan.price().currency())
+        .set(SUBSCRIPTION.CURRENCY, plan.price().amount().currency().getCurrencyCode())
         .set(SUBSCRIPTION.IDEMPOTENCY_KEY, idempotencyKey)
         .set(SUBSCRIPTION.VERSION, 0)
         .set(SUBSCRIPTION.CREATED_AT, at(now))
@@ -69,7 +85,7 @@ final class SubscriptionStore {
     return tx.update(SUBSCRIPTION)
             .set(SUBSCRIPTION.ALLOCATION_ID, allocationId)
             .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(subscriptionId))
-            .and(SUBSCRIPTION.STATUS.eq(SubscriptionStatus.PENDING.name()))
+            .and(SUBSCRIPTION.STATUS.eq(SubscriptionStatus.PENDING))
             .execute()
         == 1;
   }
@@ -91,7 +107,7 @@ final class SubscriptionStore {
   int deleteAbandoned(DSLContext dsl, Instant before) {
     int removed =
         dsl.deleteFrom(SUBSCRIPTION)
-            .where(SUBSCRIPTION.STATUS.eq(SubscriptionStatus.PENDING.name()))
+            .where(SUBSCRIPTION.STATUS.eq(SubscriptionStatus.PENDING))
             .and(SUBSCRIPTION.CREATED_AT.lt(at(before)))
             .andNotExists(
                 DSL.selectOne()
@@ -137,14 +153,14 @@ final class SubscriptionStore {
   List<SubscriptionRecord> subscriptionsOf(DSLContext tx, String userId) {
     return tx.selectFrom(SUBSCRIPTION)
         .where(SUBSCRIPTION.USER_ID.eq(userId))
-        .and(SUBSCRIPTION.STATUS.ne(SubscriptionStatus.FAILED.name()))
+        .and(SUBSCRIPTION.STATUS.ne(SubscriptionStatus.FAILED))
         .orderBy(SUBSCRIPTION.CREATED_AT.desc(), SUBSCRIPTION.SUBSCRIPTION_ID)
         .fetch();
   }
 
   void activate(DSLContext tx, UUID id, long amountPaid, Instant now) {
     tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE.name())
+        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
         .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
         .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
         .set(SUBSCRIPTION.UPDATED_AT, at(now))
@@ -172,7 +188,7 @@ final class SubscriptionStore {
       String failureReason,
       Instant now) {
     tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.STATUS, status.name())
+        .set(SUBSCRIPTION.STATUS, status)
         .set(SUBSCRIPTION.FAILURE_CODE, failureCode)
         .set(SUBSCRIPTION.FAILURE_REASON, truncate(failureReason, 500))
         .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
@@ -196,7 +212,7 @@ final class SubscriptionStore {
         .set(INSTANCE.SUBSCRIPTION_ID, subscription.getSubscriptionId())
         .set(INSTANCE.USER_ID, subscription.getUserId())
         .set(INSTANCE.SUBDOMAIN, subdomain)
-        .set(INSTANCE.STATUS, InstanceStatus.PROVISIONING.name())
+        .set(INSTANCE.STATUS, InstanceStatus.PROVISIONING)
         .set(INSTANCE.CPU_MILLICORES, resources.cpuMillicores())
         .set(INSTANCE.MEMORY_MIB, resources.memoryMiB())
         .set(INSTANCE.STORAGE_GIB, resources.storageGiB())
@@ -221,7 +237,7 @@ final class SubscriptionStore {
   List<InstanceRecord> instancesOf(DSLContext tx, String userId) {
     return tx.selectFrom(INSTANCE)
         .where(INSTANCE.USER_ID.eq(userId))
-        .and(INSTANCE.STATUS.ne(InstanceStatus.FAILED.name()))
+        .and(INSTANCE.STATUS.ne(InstanceStatus.FAILED))
         .orderBy(INSTANCE.CREATED_AT.desc(), INSTANCE.INSTANCE_ID)
         .fetch();
   }
@@ -235,12 +251,12 @@ final class SubscriptionStore {
             .where(INSTANCE.INSTANCE_ID.eq(instanceId))
             .forUpdate()
             .fetchSingle();
-    InstanceStatus from = InstanceStatus.valueOf(instance.getStatus());
+    InstanceStatus from = instance.getStatus();
     if (from == to) {
       return;
     }
     tx.update(INSTANCE)
-        .set(INSTANCE.STATUS, to.name())
+        .set(INSTANCE.STATUS, to)
         .set(INSTANCE.UPDATED_AT, at(now))
         .where(INSTANCE.INSTANCE_ID.eq(instanceId))
         .execute();
@@ -253,10 +269,10 @@ final class SubscriptionStore {
         tx.update(INSTANCE)
             .set(INSTANCE.URL, url)
             .set(INSTANCE.NAMESPACE, namespace)
-            .set(INSTANCE.STATUS, InstanceStatus.RUNNING.name())
+            .set(INSTANCE.STATUS, InstanceStatus.RUNNING)
             .set(INSTANCE.UPDATED_AT, at(now))
             .where(INSTANCE.INSTANCE_ID.eq(instanceId))
-            .and(INSTANCE.STATUS.eq(InstanceStatus.PROVISIONING.name()))
+            .and(INSTANCE.STATUS.eq(InstanceStatus.PROVISIONING))
             .execute();
     if (moved == 1) {
       recordTransition(
@@ -283,8 +299,8 @@ final class SubscriptionStore {
       Instant now) {
     tx.insertInto(INSTANCE_TRANSITION)
         .set(INSTANCE_TRANSITION.INSTANCE_ID, instanceId)
-        .set(INSTANCE_TRANSITION.FROM_STATUS, from == null ? null : from.name())
-        .set(INSTANCE_TRANSITION.TO_STATUS, to.name())
+        .set(INSTANCE_TRANSITION.FROM_STATUS, from)
+        .set(INSTANCE_TRANSITION.TO_STATUS, to)
         .set(INSTANCE_TRANSITION.REASON, truncate(reason, 300))
         .set(INSTANCE_TRANSITION.RECORDED_AT, at(now))
         .execute();
@@ -335,8 +351,7 @@ final class SubscriptionStore {
       DSLContext tx, Instant now, Instant checkedBefore, int limit) {
     List<InstanceRecord> due =
         tx.selectFrom(INSTANCE)
-            .where(
-                INSTANCE.STATUS.in(InstanceStatus.RUNNING.name(), InstanceStatus.DEGRADED.name()))
+            .where(INSTANCE.STATUS.in(InstanceStatus.RUNNING, InstanceStatus.DEGRADED))
             .and(
                 INSTANCE
                     .HEALTH_CHECKED_AT
@@ -383,7 +398,10 @@ final class SubscriptionStore {
 
   // ---------------------------------------------------------------- views
 
-  /** The service slug and name and the plan of each subscription, in one query. */
+  /**
+   * Subscriptions as their owners see them: their instances in one query, their services and plans
+   * from the catalog's caches.
+   */
   Map<UUID, Subscription> views(DSLContext tx, List<SubscriptionRecord> subscriptions) {
     if (subscriptions.isEmpty()) {
       return Map.of();
@@ -393,32 +411,22 @@ final class SubscriptionStore {
     tx.selectFrom(INSTANCE)
         .where(INSTANCE.SUBSCRIPTION_ID.in(ids))
         .forEach(i -> instances.put(i.getSubscriptionId(), summary(i)));
-    Map<UUID, Record> plans = new HashMap<>();
-    tx.select(PLAN.asterisk(), SERVICE.SLUG, SERVICE.NAME)
-        .from(PLAN)
-        .join(SERVICE)
-        .on(SERVICE.SERVICE_ID.eq(PLAN.SERVICE_ID))
-        .where(
-            PLAN.PLAN_ID.in(
-                subscriptions.stream().map(SubscriptionRecord::getPlanId).distinct().toList()))
-        .forEach(r -> plans.put(r.get(PLAN.PLAN_ID), r));
     Map<UUID, Subscription> views = new LinkedHashMap<>();
     for (SubscriptionRecord s : subscriptions) {
-      Record plan = plans.get(s.getPlanId());
-      views.put(
-          s.getSubscriptionId(),
-          view(
-              s,
-              plan.get(SERVICE.SLUG),
-              plan.get(SERVICE.NAME),
-              CatalogStore.plan(plan.into(PLAN)),
-              instances.get(s.getSubscriptionId())));
+      views.put(s.getSubscriptionId(), view(s, instances.get(s.getSubscriptionId())));
     }
     return views;
   }
 
+  /** A subscription as its owner sees it, with its instance as given. */
+  Subscription view(SubscriptionRecord s, InstanceSummary instance) {
+    ServiceDefinition definition = catalog.service(s.getServiceId()).definition();
+    Plan plan = catalog.plan(s.getServiceId(), s.getPlanId());
+    return view(s, definition.slug(), definition.name(), plan, instance);
+  }
+
   /** A subscription as its owner sees it, from its row and what it refers to. */
-  static Subscription view(
+  private static Subscription view(
       SubscriptionRecord s,
       String serviceSlug,
       String serviceName,
@@ -430,7 +438,7 @@ final class SubscriptionStore {
         serviceSlug,
         serviceName,
         plan,
-        SubscriptionStatus.valueOf(s.getStatus()),
+        s.getStatus(),
         new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant()),
         s.getAmountPaid(),
         instance,
@@ -439,30 +447,25 @@ final class SubscriptionStore {
   }
 
   static InstanceSummary summary(InstanceRecord i) {
-    return new InstanceSummary(
-        i.getInstanceId(), InstanceStatus.valueOf(i.getStatus()), i.getUrl());
+    return new InstanceSummary(i.getInstanceId(), i.getStatus(), i.getUrl());
   }
 
   Subscription view(DSLContext tx, SubscriptionRecord subscription) {
-    return views(tx, List.of(subscription)).get(subscription.getSubscriptionId());
+    return view(
+        subscription,
+        instanceOf(tx, subscription.getSubscriptionId())
+            .map(SubscriptionStore::summary)
+            .orElse(null));
   }
 
   Instance instanceView(DSLContext tx, InstanceRecord i) {
-    Record names =
-        tx.select(SERVICE.SLUG, PLAN.SLUG)
-            .from(SUBSCRIPTION)
-            .join(PLAN)
-            .on(PLAN.PLAN_ID.eq(SUBSCRIPTION.PLAN_ID))
-            .join(SERVICE)
-            .on(SERVICE.SERVICE_ID.eq(SUBSCRIPTION.SERVICE_ID))
-            .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(i.getSubscriptionId()))
-            .fetchSingle();
+    SubscriptionRecord s = subscription(tx, i.getSubscriptionId()).orElseThrow();
     return new Instance(
         i.getInstanceId(),
         i.getSubscriptionId(),
-        names.get(SERVICE.SLUG),
-        names.get(PLAN.SLUG),
-        InstanceStatus.valueOf(i.getStatus()),
+        catalog.service(s.getServiceId()).definition().slug(),
+        catalog.plan(s.getServiceId(), s.getPlanId()).slug(),
+        i.getStatus(),
         i.getUrl(),
         new Resources(i.getCpuMillicores(), i.getMemoryMib(), i.getStorageGib()),
         i.getUsageAt() == null
@@ -480,13 +483,5 @@ final class SubscriptionStore {
     List<Instance> views = new ArrayList<>(instances.size());
     instances.forEach(i -> views.add(instanceView(tx, i)));
     return views;
-  }
-
-  static OffsetDateTime at(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
-  }
-
-  static String truncate(String text, int max) {
-    return text == null || text.length() <= max ? text : text.substring(0, max);
   }
 }

@@ -1,7 +1,10 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minispod.catalog.QuotaFigures;
+import io.minispod.catalog.SearchQuery;
+import io.minispod.catalog.ServiceStructure;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
 import java.util.List;

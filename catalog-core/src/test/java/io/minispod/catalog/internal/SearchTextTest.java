@@ -1,9 +1,14 @@
-package io.minispod.catalog;
+package io.minispod.catalog.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minispod.ValidationException;
+import io.minispod.catalog.Page;
+import io.minispod.catalog.PageRequest;
+import io.minispod.catalog.QuotaFigures;
+import io.minispod.catalog.SearchQuery;
+import io.minispod.catalog.SearchSort;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -110,16 +115,6 @@ final class SearchTextTest {
     assertThat(new Page<>(List.of(), 1, 20, 0).totalPages()).isZero();
     assertThat(new Page<>(List.of(), 1, 20, 41).totalPages()).isEqualTo(3);
     assertThat(new Page<>(List.of(), 1, 5, 5).totalPages()).isEqualTo(1);
-  }
-
-  @Test
-  void price_yearly_isComparedByItsMonthlyEquivalent() {
-    assertThat(new Price(120_000, "IDR", BillingPeriod.YEARLY).monthlyEquivalent())
-        .isEqualTo(10_000);
-    assertThat(new Price(120_001, "IDR", BillingPeriod.YEARLY).monthlyEquivalent())
-        .isEqualTo(10_001);
-    assertThat(Price.monthly(9_900_000, "IDR").monthlyEquivalent()).isEqualTo(9_900_000);
-    assertThat(new Price(5, "IDR", null).monthlyEquivalent()).isEqualTo(5);
   }
 
   @Test

@@ -1,8 +1,10 @@
-package io.minispod.catalog;
+package io.minispod.catalog.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minispod.catalog.CatalogSeed;
+import io.minispod.catalog.PlanDraft;
 import java.security.SecureRandom;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -127,33 +129,6 @@ final class AppTemplateTest {
   void templateContext_missingHost_isRefused() {
     assertThatThrownBy(() -> new TemplateContext(null, "https", null, null))
         .isInstanceOf(NullPointerException.class);
-  }
-
-  @Test
-  void codec_seedTemplates_roundTripExactly() {
-    for (AppTemplate template :
-        java.util.List.of(CatalogSeed.n8nTemplate(), CatalogSeed.ghostTemplate())) {
-      assertThat(TemplateCodec.readTemplate(TemplateCodec.write(template))).isEqualTo(template);
-    }
-    AppTemplate bare =
-        AppTemplate.builder("app:1", 80)
-            .companion(Companion.builder("c", "c:1", 1).resources(new Resources(1, 2, 3)).build())
-            .build();
-    assertThat(TemplateCodec.readTemplate(TemplateCodec.write(bare))).isEqualTo(bare);
-  }
-
-  @Test
-  void codec_features_keepTypes() {
-    Map<String, Object> features = Map.of("flag", true, "count", 5L, "text", "a \"quoted\" é");
-    assertThat(TemplateCodec.readFeatures(TemplateCodec.writeFeatures(features)))
-        .containsExactlyEntriesOf(new java.util.TreeMap<>(features));
-  }
-
-  @Test
-  void codec_storedDocumentNotJson_failsClearly() {
-    assertThatThrownBy(() -> TemplateCodec.readFeatures(org.jooq.JSONB.valueOf("{nope")))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("not JSON");
   }
 
   @Test

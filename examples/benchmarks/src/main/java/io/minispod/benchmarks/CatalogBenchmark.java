@@ -1,22 +1,21 @@
 package io.minispod.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.minispod.catalog.AppTemplate;
-import io.minispod.catalog.BillingPeriod;
+import io.minispod.billing.Price;
 import io.minispod.catalog.Catalog;
 import io.minispod.catalog.CatalogAdmin;
 import io.minispod.catalog.CatalogSeed;
 import io.minispod.catalog.CategoryDraft;
 import io.minispod.catalog.Page;
 import io.minispod.catalog.PlanDraft;
-import io.minispod.catalog.Price;
-import io.minispod.catalog.Resources;
 import io.minispod.catalog.SearchQuery;
 import io.minispod.catalog.SearchSort;
 import io.minispod.catalog.ServiceCategory;
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.ServiceDraft;
 import io.minispod.catalog.ServiceSummary;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Resources;
 import io.minispod.quota.QuotaManager;
 import io.minispod.testkit.PostgresServer;
 import java.util.ArrayList;
@@ -422,10 +421,7 @@ final class CatalogBenchmark {
               new String[] {"basic", "pro", "business"}[tier - 1],
               new String[] {"Basic", "Pro", "Business"}[tier - 1],
               tier,
-              new Price(
-                  base * tier * (yearly ? 10 : 1),
-                  "IDR",
-                  yearly ? BillingPeriod.YEARLY : BillingPeriod.MONTHLY),
+              yearly ? Price.yearly(base * tier * 10, "IDR") : Price.monthly(base * tier, "IDR"),
               new Resources(500 * tier, 512 * tier, 2 * tier),
               (long) random.nextInt(20),
               Map.of("tier", (long) tier)));

@@ -14,12 +14,12 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import io.minispod.catalog.provisioning.ContainerSpec;
-import io.minispod.catalog.provisioning.InstanceSpec;
-import io.minispod.catalog.provisioning.ProbeSpec;
-import io.minispod.catalog.provisioning.ResourceLimits;
 import io.minispod.k8s.KubernetesLabels;
 import io.minispod.k8s.KubernetesProvisioner;
+import io.minispod.provisioner.ContainerSpec;
+import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ProbeSpec;
+import io.minispod.provisioner.ResourceLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +30,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -126,7 +127,7 @@ final class K8sProvisionerBenchmark {
       for (int i = 0; i < instances; i++) {
         try {
           nanos[i] = latencies.get(i).get(5, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           failed++;
           nanos[i] = Long.MAX_VALUE;
           System.err.println("instance " + specs.get(i).instanceId() + " failed: " + e.getCause());

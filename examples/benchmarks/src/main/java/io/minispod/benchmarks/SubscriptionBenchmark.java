@@ -3,24 +3,25 @@ package io.minispod.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.minispod.billing.BillingService;
 import io.minispod.billing.MockPaymentGateway;
+import io.minispod.billing.Price;
 import io.minispod.catalog.Catalog;
 import io.minispod.catalog.CatalogSeed;
 import io.minispod.catalog.CategoryDraft;
-import io.minispod.catalog.InstanceStatus;
 import io.minispod.catalog.PlanDraft;
-import io.minispod.catalog.Price;
-import io.minispod.catalog.Resources;
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.ServiceDraft;
-import io.minispod.catalog.Subscription;
-import io.minispod.catalog.SubscriptionStatus;
-import io.minispod.catalog.Subscriptions;
-import io.minispod.catalog.provisioning.InMemoryProvisioner;
-import io.minispod.catalog.provisioning.ResourceLimits;
+import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.InMemoryProvisioner;
+import io.minispod.provisioner.ResourceLimits;
 import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.InstanceStatus;
+import io.minispod.subscription.Subscription;
+import io.minispod.subscription.SubscriptionStatus;
+import io.minispod.subscription.Subscriptions;
 import io.minispod.testkit.PostgresServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,8 +50,7 @@ final class SubscriptionBenchmark {
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--callers" ->
-            callers =
-                java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+            callers = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
         case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(args[i + 1]));
         case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(args[i + 1]));
         case "--commit" ->

@@ -1,7 +1,6 @@
 package io.minispod.spring.web;
 
 import io.minispod.FieldErrors;
-import io.minispod.catalog.AnalyticsService;
 import io.minispod.catalog.CatalogAdmin;
 import io.minispod.catalog.Page;
 import io.minispod.catalog.ServiceDefinition;
@@ -12,6 +11,7 @@ import io.minispod.spring.web.Views.PlanView;
 import io.minispod.spring.web.Views.QuotaUtilisationView;
 import io.minispod.spring.web.Views.RevenueView;
 import io.minispod.spring.web.Views.SubscriptionAnalyticsView;
+import io.minispod.subscription.AnalyticsService;
 import jakarta.validation.Valid;
 import java.time.Duration;
 import java.time.Instant;

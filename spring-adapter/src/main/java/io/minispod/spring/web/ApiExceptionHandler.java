@@ -3,6 +3,7 @@ package io.minispod.spring.web;
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,8 +80,7 @@ class ApiExceptionHandler {
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<Map<String, Object>> typeMismatch(MethodArgumentTypeMismatchException e) {
     Class<?> type = e.getRequiredType();
-    String expected =
-        type == null ? "value" : type.getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    String expected = type == null ? "value" : type.getSimpleName().toLowerCase(Locale.ROOT);
     return validation(Map.of(e.getName(), "must be a valid " + expected));
   }
 

@@ -6,6 +6,7 @@ import io.minispod.catalog.Page;
 import io.minispod.catalog.PageRequest;
 import io.minispod.catalog.SearchQuery;
 import io.minispod.catalog.SearchSort;
+import io.minispod.catalog.ServiceSummary;
 import io.minispod.spring.web.Views.CategoryView;
 import io.minispod.spring.web.Views.ServiceDetailsView;
 import io.minispod.spring.web.Views.ServiceSummaryView;
@@ -89,7 +90,7 @@ class CatalogController {
     return value == null || value.isBlank() ? null : value;
   }
 
-  private static Map<String, Object> page(Page<io.minispod.catalog.ServiceSummary> page) {
+  private static Map<String, Object> page(Page<ServiceSummary> page) {
     return Envelope.page(
         page.items().stream().map(ServiceSummaryView::of).toList(),
         page.page(),

@@ -1,8 +1,8 @@
 package io.minispod.spring.web;
 
-import io.minispod.catalog.SubscriptionService;
 import io.minispod.spring.MinisPodAutoConfiguration;
 import io.minispod.spring.MinisPodProperties;
+import io.minispod.subscription.SubscriptionService;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -1,15 +1,17 @@
 package io.minispod.spring.web;
 
 import io.minispod.FieldErrors;
-import io.minispod.catalog.AppTemplate;
-import io.minispod.catalog.BillingPeriod;
+import io.minispod.ValidationException;
+import io.minispod.billing.BillingInterval;
+import io.minispod.billing.Money;
+import io.minispod.billing.Price;
 import io.minispod.catalog.PlanDraft;
 import io.minispod.catalog.PlanUpdate;
-import io.minispod.catalog.Price;
-import io.minispod.catalog.Probe;
-import io.minispod.catalog.Resources;
 import io.minispod.catalog.ServiceDraft;
 import io.minispod.catalog.ServiceUpdate;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Probe;
+import io.minispod.catalog.template.Resources;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -145,12 +147,21 @@ final class Requests {
       @Pattern(regexp = "(?i)MONTHLY|YEARLY", message = "must be MONTHLY or YEARLY")
           String period) {
 
+    /** The price, or every problem billing-core finds with it, named under {@code price.}. */
     Price toPrice() {
-      BillingPeriod billing =
+      BillingInterval interval =
           period == null
-              ? BillingPeriod.MONTHLY
-              : BillingPeriod.valueOf(period.toUpperCase(Locale.ROOT));
-      return new Price(amount, currency, billing);
+              ? BillingInterval.MONTHLY
+              : BillingInterval.valueOf(period.toUpperCase(Locale.ROOT));
+      try {
+        return new Price(Money.of(amount, currency), interval);
+      } catch (ValidationException e) {
+        FieldErrors errors = new FieldErrors();
+        e.fieldErrors()
+            .forEach((field, message) -> errors.require(false, "price." + field, message));
+        errors.throwIfAny();
+        throw e;
+      }
     }
   }
 

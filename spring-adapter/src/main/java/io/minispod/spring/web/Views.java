@@ -1,30 +1,31 @@
 package io.minispod.spring.web;
 
 import io.minispod.billing.BillingLine;
+import io.minispod.billing.Price;
 import io.minispod.billing.ProrationQuote;
 import io.minispod.billing.RevenueTotal;
-import io.minispod.catalog.AppTemplate;
 import io.minispod.catalog.CategoryRef;
-import io.minispod.catalog.HealthCheck;
-import io.minispod.catalog.Instance;
-import io.minispod.catalog.InstanceSummary;
 import io.minispod.catalog.Plan;
 import io.minispod.catalog.PlanDetails;
-import io.minispod.catalog.PlanUtilisation;
-import io.minispod.catalog.Price;
-import io.minispod.catalog.Probe;
 import io.minispod.catalog.QuotaFigures;
-import io.minispod.catalog.Resources;
 import io.minispod.catalog.ServiceCategory;
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.ServiceDetails;
 import io.minispod.catalog.ServiceSummary;
-import io.minispod.catalog.Subscription;
-import io.minispod.catalog.SubscriptionAnalytics;
-import io.minispod.catalog.UpgradeOption;
-import io.minispod.catalog.provisioning.ResourceUsage;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.Probe;
+import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.ResourceUsage;
+import io.minispod.subscription.HealthCheck;
+import io.minispod.subscription.Instance;
+import io.minispod.subscription.InstanceSummary;
+import io.minispod.subscription.PlanUtilisation;
+import io.minispod.subscription.Subscription;
+import io.minispod.subscription.SubscriptionAnalytics;
+import io.minispod.subscription.UpgradeOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -50,7 +51,10 @@ final class Views {
     static PriceView of(Price p) {
       return p == null
           ? null
-          : new PriceView(p.amount(), p.currency(), p.period() == null ? null : p.period().name());
+          : new PriceView(
+              p.amount().minorUnits(),
+              p.amount().currency().getCurrencyCode(),
+              p.interval().name());
     }
   }
 
@@ -141,7 +145,7 @@ final class Views {
       return p == null
           ? null
           : new ProbeView(
-              p.kind().name().toLowerCase(java.util.Locale.ROOT), p.path(), p.port(), p.command());
+              p.kind().name().toLowerCase(Locale.ROOT), p.path(), p.port(), p.command());
     }
   }
 

@@ -3,7 +3,7 @@ package io.minispod.spring.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minispod.billing.MockPaymentGateway;
-import io.minispod.catalog.provisioning.InMemoryProvisioner;
+import io.minispod.provisioner.InMemoryProvisioner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

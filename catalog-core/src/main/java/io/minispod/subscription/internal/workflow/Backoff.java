@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription.internal.workflow;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,12 +12,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param max the longest pause
  * @param maxAttempts how many attempts a step gets before it is compensated
  */
-record Backoff(Duration first, Duration max, int maxAttempts) {
+public record Backoff(Duration first, Duration max, int maxAttempts) {
 
-  static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), 6);
+  /** 2 seconds, then doubling up to 5 minutes; 6 attempts. */
+  public static final Backoff DEFAULT =
+      new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), 6);
 
   /** When to try again after {@code attempts} failed attempts, from {@code now}. */
-  Instant next(Instant now, int attempts) {
+  public Instant next(Instant now, int attempts) {
     long base = first.toMillis() << Math.min(attempts - 1, 20);
     long capped = Math.min(base, max.toMillis());
     long jitter = ThreadLocalRandom.current().nextLong(capped / 4 + 1);
@@ -25,7 +27,7 @@ record Backoff(Duration first, Duration max, int maxAttempts) {
   }
 
   /** Whether a step that failed {@code attempts} times may be tried again. */
-  boolean mayRetry(int attempts) {
+  public boolean mayRetry(int attempts) {
     return attempts < maxAttempts;
   }
 }

@@ -1,7 +1,7 @@
-package io.minispod.catalog;
+package io.minispod.subscription.internal.workflow;
 
-import static io.minispod.catalog.SubscriptionStore.at;
-import static io.minispod.catalog.SubscriptionStore.truncate;
+import static io.minispod.catalog.internal.Columns.at;
+import static io.minispod.catalog.internal.Columns.truncate;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
 
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.UpdateSetMoreStep;
 
 /**
  * The persisted workflows. A workflow row names the next step to run and carries a lease: the node
@@ -19,37 +20,19 @@ import org.jooq.DSLContext;
  * claim it. Every change made while running a step is fenced by the lease, so a node that lost its
  * lease (it stalled past the expiry and another node took over) changes nothing.
  */
-final class WorkflowStore {
+public final class WorkflowStore {
 
-  /** The kinds of workflow. */
-  enum Kind {
-    SUBSCRIBE,
-    UPGRADE,
-    CANCEL
-  }
-
-  /** The steps of the workflows; {@link #UNDO} compensates whatever the kind had done. */
-  enum Step {
-    CHARGE,
-    PROVISION,
-    RESIZE,
-    DEPROVISION,
-    UNDO
-  }
-
-  /** The outcomes of a workflow. */
-  enum Status {
-    RUNNING,
-    SUCCEEDED,
-    FAILED
-  }
-
-  WorkflowRecord start(
+  /**
+   * Starts a workflow, leased to the node that starts it so that it can run the first step at once.
+   *
+   * @return the new workflow
+   */
+  public WorkflowRecord start(
       DSLContext tx,
-      Kind kind,
+      String kind,
       UUID subscriptionId,
       String idempotencyKey,
-      Step first,
+      String first,
       UUID fromPlanId,
       UUID toPlanId,
       String owner,
@@ -57,11 +40,11 @@ final class WorkflowStore {
       Duration lease) {
     return tx.insertInto(WORKFLOW)
         .set(WORKFLOW.WORKFLOW_ID, UUID.randomUUID())
-        .set(WORKFLOW.KIND, kind.name())
+        .set(WORKFLOW.KIND, kind)
         .set(WORKFLOW.SUBSCRIPTION_ID, subscriptionId)
         .set(WORKFLOW.IDEMPOTENCY_KEY, idempotencyKey)
-        .set(WORKFLOW.STEP, first.name())
-        .set(WORKFLOW.STATUS, Status.RUNNING.name())
+        .set(WORKFLOW.STEP, first)
+        .set(WORKFLOW.STATUS, WorkflowStatus.RUNNING)
         .set(WORKFLOW.FROM_PLAN_ID, fromPlanId)
         .set(WORKFLOW.TO_PLAN_ID, toPlanId)
         .set(WORKFLOW.ATTEMPTS, 0)
@@ -74,23 +57,26 @@ final class WorkflowStore {
         .fetchSingle();
   }
 
-  Optional<WorkflowRecord> find(DSLContext tx, UUID workflowId) {
+  /** A workflow by id. */
+  public Optional<WorkflowRecord> find(DSLContext tx, UUID workflowId) {
     return tx.selectFrom(WORKFLOW).where(WORKFLOW.WORKFLOW_ID.eq(workflowId)).fetchOptional();
   }
 
-  Optional<WorkflowRecord> find(
-      DSLContext tx, UUID subscriptionId, Kind kind, String idempotencyKey) {
+  /** The workflow of a kind that a subscription's request with an idempotency key started. */
+  public Optional<WorkflowRecord> find(
+      DSLContext tx, UUID subscriptionId, String kind, String idempotencyKey) {
     return tx.selectFrom(WORKFLOW)
         .where(WORKFLOW.SUBSCRIPTION_ID.eq(subscriptionId))
-        .and(WORKFLOW.KIND.eq(kind.name()))
+        .and(WORKFLOW.KIND.eq(kind))
         .and(WORKFLOW.IDEMPOTENCY_KEY.eq(idempotencyKey))
         .fetchOptional();
   }
 
-  Optional<WorkflowRecord> running(DSLContext tx, UUID subscriptionId) {
+  /** The workflow running for a subscription, if one is. */
+  public Optional<WorkflowRecord> running(DSLContext tx, UUID subscriptionId) {
     return tx.selectFrom(WORKFLOW)
         .where(WORKFLOW.SUBSCRIPTION_ID.eq(subscriptionId))
-        .and(WORKFLOW.STATUS.eq(Status.RUNNING.name()))
+        .and(WORKFLOW.STATUS.eq(WorkflowStatus.RUNNING))
         .fetchOptional();
   }
 
@@ -98,11 +84,11 @@ final class WorkflowStore {
    * Claims due workflows whose lease is free or expired: each is leased to {@code owner} until
    * {@code now + lease}. Rows another node is claiming at this moment are skipped, not waited for.
    */
-  List<UUID> claimDue(DSLContext tx, String owner, Instant now, Duration lease, int limit) {
+  public List<UUID> claimDue(DSLContext tx, String owner, Instant now, Duration lease, int limit) {
     List<UUID> due =
         tx.select(WORKFLOW.WORKFLOW_ID)
             .from(WORKFLOW)
-            .where(WORKFLOW.STATUS.eq(Status.RUNNING.name()))
+            .where(WORKFLOW.STATUS.eq(WorkflowStatus.RUNNING))
             .and(WORKFLOW.NEXT_ATTEMPT_AT.le(at(now)))
             .and(WORKFLOW.LEASE_EXPIRES_AT.isNull().or(WORKFLOW.LEASE_EXPIRES_AT.le(at(now))))
             .orderBy(WORKFLOW.NEXT_ATTEMPT_AT)
@@ -121,43 +107,37 @@ final class WorkflowStore {
     return due;
   }
 
-  /**
-   * A workflow as one node holds it at one instant. Every change to a held workflow is made only
-   * while the lease is still that node's, in the same statement that makes it, so a node that lost
-   * its lease (it stalled past the expiry and another node took over) changes nothing.
-   *
-   * @param workflowId the workflow
-   * @param owner the node holding the lease
-   * @param now the instant the change is made at
-   */
-  record Held(UUID workflowId, String owner, Instant now) {}
-
   private static Condition heldBy(Held held) {
     return WORKFLOW
         .WORKFLOW_ID
         .eq(held.workflowId())
-        .and(WORKFLOW.STATUS.eq(Status.RUNNING.name()))
+        .and(WORKFLOW.STATUS.eq(WorkflowStatus.RUNNING))
         .and(WORKFLOW.LEASE_OWNER.eq(held.owner()))
         .and(WORKFLOW.LEASE_EXPIRES_AT.gt(at(held.now())));
+  }
+
+  /**
+   * Moves to the next step with a fresh lease and attempt count; false when the lease was lost.
+   *
+   * @return whether the held workflow was updated
+   */
+  public boolean advance(DSLContext tx, Held held, String next, Duration lease) {
+    return moveOn(tx.update(WORKFLOW).set(WORKFLOW.STEP, next), held, lease);
   }
 
   /**
    * Records the line that charged the workflow's payment and the amount it collected, and moves to
    * the next step with a fresh lease and attempt count; false when the lease was lost.
    */
-  boolean charged(
-      DSLContext tx, Held held, UUID chargeLineId, long amountDue, Step next, Duration lease) {
-    return tx.update(WORKFLOW)
+  public boolean charged(
+      DSLContext tx, Held held, UUID chargeLineId, long amountDue, String next, Duration lease) {
+    return moveOn(
+        tx.update(WORKFLOW)
             .set(WORKFLOW.CHARGE_LINE_ID, chargeLineId)
             .set(WORKFLOW.AMOUNT_DUE, amountDue)
-            .set(WORKFLOW.STEP, next.name())
-            .set(WORKFLOW.ATTEMPTS, 0)
-            .set(WORKFLOW.NEXT_ATTEMPT_AT, at(held.now()))
-            .set(WORKFLOW.LEASE_EXPIRES_AT, at(held.now().plus(lease)))
-            .set(WORKFLOW.UPDATED_AT, at(held.now()))
-            .where(heldBy(held))
-            .execute()
-        == 1;
+            .set(WORKFLOW.STEP, next),
+        held,
+        lease);
   }
 
   /**
@@ -165,10 +145,19 @@ final class WorkflowStore {
    * the lease was lost.
    */
   boolean undo(DSLContext tx, Held held, String errorCode, String message, Duration lease) {
-    return tx.update(WORKFLOW)
+    return moveOn(
+        tx.update(WORKFLOW)
             .set(WORKFLOW.ERROR_CODE, errorCode)
             .set(WORKFLOW.ERROR_MESSAGE, truncate(message, 500))
-            .set(WORKFLOW.STEP, Step.UNDO.name())
+            .set(WORKFLOW.STEP, WorkflowRunner.UNDO),
+        held,
+        lease);
+  }
+
+  /** Completes a move to another step: a fresh lease and attempt count, fenced by the lease. */
+  private static boolean moveOn(
+      UpdateSetMoreStep<WorkflowRecord> update, Held held, Duration lease) {
+    return update
             .set(WORKFLOW.ATTEMPTS, 0)
             .set(WORKFLOW.NEXT_ATTEMPT_AT, at(held.now()))
             .set(WORKFLOW.LEASE_EXPIRES_AT, at(held.now().plus(lease)))
@@ -193,9 +182,9 @@ final class WorkflowStore {
   }
 
   /** Ends the workflow; false when the lease was lost. */
-  boolean finish(DSLContext tx, Held held, Status status) {
+  public boolean finish(DSLContext tx, Held held, WorkflowStatus status) {
     return tx.update(WORKFLOW)
-            .set(WORKFLOW.STATUS, status.name())
+            .set(WORKFLOW.STATUS, status)
             .setNull(WORKFLOW.LEASE_OWNER)
             .setNull(WORKFLOW.LEASE_EXPIRES_AT)
             .set(WORKFLOW.UPDATED_AT, at(held.now()))

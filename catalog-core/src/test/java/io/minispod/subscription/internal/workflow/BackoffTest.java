@@ -1,4 +1,4 @@
-package io.minispod.catalog;
+package io.minispod.subscription.internal.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,11 +8,11 @@ import io.minispod.billing.MockPaymentGateway;
 import io.minispod.catalog.Catalog;
 import io.minispod.catalog.CatalogSeed;
 import io.minispod.catalog.PlanDetails;
-import io.minispod.catalog.Subscription;
-import io.minispod.catalog.Subscriptions;
-import io.minispod.catalog.UpgradeOption;
-import io.minispod.catalog.provisioning.InMemoryProvisioner;
+import io.minispod.provisioner.InMemoryProvisioner;
 import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.Subscription;
+import io.minispod.subscription.Subscriptions;
+import io.minispod.subscription.UpgradeOption;
 import io.minispod.testkit.PostgresServer;
 import java.util.Map;
 import java.util.UUID;
@@ -112,7 +112,7 @@ public final class PlainJavaExample {
           "     %-9s tier %d  %s  quota %d/%d used%n",
           plan.plan().slug(),
           plan.plan().tier(),
-          plan.plan().price().amount() + " " + plan.plan().price().currency(),
+          plan.plan().price().amount(),
           plan.quota().used(),
           plan.quota().total());
     }

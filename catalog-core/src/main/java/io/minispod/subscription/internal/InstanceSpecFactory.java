@@ -1,20 +1,24 @@
-package io.minispod.catalog;
+package io.minispod.subscription.internal;
 
+import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
-import io.minispod.catalog.provisioning.ContainerSpec;
-import io.minispod.catalog.provisioning.InstanceSpec;
-import io.minispod.catalog.provisioning.ProbeSpec;
-import io.minispod.catalog.provisioning.ProvisioningException;
-import io.minispod.catalog.provisioning.ResourceLimits;
-import io.minispod.quota.QuotaItem;
+import io.minispod.catalog.template.AppTemplate;
+import io.minispod.catalog.template.GeneratedSecret;
+import io.minispod.catalog.template.Probe;
+import io.minispod.catalog.template.RunAs;
+import io.minispod.provisioner.ContainerSpec;
+import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ProbeSpec;
+import io.minispod.provisioner.ProvisioningException;
+import io.minispod.provisioner.ResourceLimits;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +26,8 @@ import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 
 /**
- * Turns the catalog's data into what the other modules take: a subscription's {@link InstanceSpec}
- * for the provisioner, and the {@link QuotaItem}s a plan holds in quota-core.
+ * Turns a subscription, its instance and its plan into the {@link InstanceSpec} the provisioner
+ * takes, and names new instances.
  *
  * <p>Template placeholders become the provisioner's: {@code ${host}} and {@code ${url}} become
  * {@code {{host}}} and {@code {{url}}}, {@code ${companion:NAME}} becomes {@code
@@ -35,14 +39,7 @@ import org.jooq.DSLContext;
  * <p>Its reads take a connection of their own: never call it inside a transaction, where it would
  * hold two connections at once and could starve the pool under load.
  */
-final class InstanceSpecs {
-
-  /** The instances a user may run at once unless the builder says otherwise. */
-  static final String USER_POOL_FORMAT = "user:%s:instances";
-
-  static final String CLUSTER_CPU = "cluster:cpu-millicores";
-  static final String CLUSTER_MEMORY = "cluster:memory-mib";
-  static final String CLUSTER_STORAGE = "cluster:storage-gib";
+final class InstanceSpecFactory {
 
   private static final Pattern WHOLE_SECRET = Pattern.compile("\\$\\{secret:([a-z0-9-]+)}");
   private static final Pattern COMPANION = Pattern.compile("\\$\\{companion:([a-z0-9-]+)}");
@@ -50,67 +47,26 @@ final class InstanceSpecs {
   private static final char[] LABEL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final DSLContext dsl;
-  private final Catalog catalog;
+  private final CatalogPort catalog;
   private final SubscriptionStore subscriptions;
 
-  InstanceSpecs(DSLContext dsl, Catalog catalog, SubscriptionStore subscriptions) {
+  InstanceSpecFactory(DSLContext dsl, CatalogPort catalog, SubscriptionStore subscriptions) {
     this.dsl = dsl;
     this.catalog = catalog;
     this.subscriptions = subscriptions;
-  }
-
-  /** A plan of a service, active or not. */
-  Plan plan(UUID serviceId, UUID planId) {
-    return service(serviceId).plans().stream()
-        .filter(p -> p.id().equals(planId))
-        .findFirst()
-        .orElseThrow(() -> CatalogNotFoundException.plan(serviceId, planId));
-  }
-
-  ServiceStructure service(UUID serviceId) {
-    return catalog.serviceById(serviceId);
-  }
-
-  java.util.Optional<ServiceStructure> activeService(String slug) {
-    return catalog.activeService(slug);
-  }
-
-  String serviceSlug(Plan plan) {
-    return service(plan.serviceId()).definition().slug();
   }
 
   /**
    * A fresh, unguessable DNS label for an instance: the service's slug and eight random characters.
    */
   String newSubdomain(Plan plan) {
-    String slug = serviceSlug(plan);
+    String slug = catalog.service(plan.serviceId()).definition().slug();
     StringBuilder label =
         new StringBuilder(slug.substring(0, Math.min(slug.length(), 50))).append('-');
     for (int i = 0; i < 8; i++) {
       label.append(LABEL_ALPHABET[RANDOM.nextInt(LABEL_ALPHABET.length)]);
     }
     return label.toString();
-  }
-
-  /**
-   * What a subscription to a plan holds: a slot of the plan, one of the user's instances, and
-   * cluster resources.
-   */
-  List<QuotaItem> quotaItems(String userId, Plan plan) {
-    ResourceLimits total = totalResources(service(plan.serviceId()).definition().template(), plan);
-    List<QuotaItem> items = new ArrayList<>();
-    items.add(QuotaItem.of(Plan.poolKey(plan.id()), 1));
-    items.add(QuotaItem.of(userPool(userId), 1));
-    items.add(QuotaItem.of(CLUSTER_CPU, total.cpuMillicores()));
-    items.add(QuotaItem.of(CLUSTER_MEMORY, total.memoryMiB()));
-    if (total.storageGiB() > 0) {
-      items.add(QuotaItem.of(CLUSTER_STORAGE, total.storageGiB()));
-    }
-    return items;
-  }
-
-  static String userPool(String userId) {
-    return USER_POOL_FORMAT.formatted(userId);
   }
 
   /**
@@ -128,7 +84,7 @@ final class InstanceSpecs {
       InstanceRecord instance,
       Plan plan,
       Map<String, String> userEnv) {
-    ServiceDefinition service = service(subscription.getServiceId()).definition();
+    ServiceDefinition service = catalog.service(subscription.getServiceId()).definition();
     AppTemplate template = service.template();
     UUID instanceId = instance.getInstanceId();
     Map<String, String> env = new HashMap<>(template.env());
@@ -144,7 +100,7 @@ final class InstanceSpecs {
             template.readiness(),
             template.liveness(),
             template.runAs(),
-            limits(plan.resources()));
+            QuotaFootprint.limits(plan.resources()));
     List<ContainerSpec> companions =
         template.companions().stream()
             .map(
@@ -159,7 +115,7 @@ final class InstanceSpecs {
                         c.readiness(),
                         c.liveness(),
                         c.runAs(),
-                        limits(c.resources())))
+                        QuotaFootprint.limits(c.resources())))
             .toList();
     return new InstanceSpec(
         instanceId,
@@ -234,26 +190,5 @@ final class InstanceSpecs {
         Duration.ofSeconds(probe.initialDelaySeconds()),
         Duration.ofSeconds(probe.periodSeconds()),
         probe.failureThreshold());
-  }
-
-  static ResourceLimits limits(Resources resources) {
-    return new ResourceLimits(
-        resources.cpuMillicores(), resources.memoryMiB(), resources.storageGiB());
-  }
-
-  /**
-   * The plan's resources plus those of the template's companions: what an instance takes from the
-   * cluster.
-   */
-  static ResourceLimits totalResources(AppTemplate template, Plan plan) {
-    ResourceLimits total = limits(plan.resources());
-    for (Companion companion : template.companions()) {
-      total = total.plus(limits(companion.resources()));
-    }
-    return total;
-  }
-
-  static Set<String> clusterPools() {
-    return Set.of(CLUSTER_CPU, CLUSTER_MEMORY, CLUSTER_STORAGE);
   }
 }

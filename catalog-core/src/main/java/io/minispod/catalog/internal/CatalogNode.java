@@ -1,0 +1,152 @@
+package io.minispod.catalog.internal;
+
+import io.minispod.catalog.CatalogAdmin;
+import io.minispod.catalog.CatalogNotFoundException;
+import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.CatalogService;
+import io.minispod.catalog.ServiceStructure;
+import io.minispod.quota.QuotaManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of one node's catalog, wired together: store, caches, the public service, the admin
+ * side, the change listener and the port the subscription side reads through. {@link
+ * io.minispod.catalog.Catalog} is its public face.
+ */
+public final class CatalogNode implements CatalogPort, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CatalogNode.class);
+
+  private final String nodeId = UUID.randomUUID().toString();
+  private final DSLContext dsl;
+  private final CatalogCaches caches;
+  private final CatalogStore store = new CatalogStore();
+  private final CachingCatalogService service;
+  private final DefaultCatalogAdmin admin;
+  private final ChangeListener listener;
+
+  /**
+   * Wires a node's catalog.
+   *
+   * @param dataSource the migrated database
+   * @param quota the quota manager the plans' pools live in
+   * @param clock the clock for timestamps and cache expiry
+   * @param cacheMaximumSize the bound of each cache
+   * @param catalogExpiry how long catalog structure is cached
+   * @param quotaExpiry how long quota figures are cached
+   * @param listenForChanges whether to LISTEN for other nodes' changes
+   */
+  public CatalogNode(
+      DataSource dataSource,
+      QuotaManager quota,
+      Clock clock,
+      long cacheMaximumSize,
+      Duration catalogExpiry,
+      Duration quotaExpiry,
+      boolean listenForChanges) {
+    this.dsl = dsl(dataSource);
+    this.caches = new CatalogCaches(clock, cacheMaximumSize, catalogExpiry, quotaExpiry);
+    this.service = new CachingCatalogService(dsl, store, caches, quota);
+    this.admin = new DefaultCatalogAdmin(dsl, store, caches, quota, clock);
+    this.listener = listenForChanges ? new ChangeListener(dataSource, nodeId, caches) : null;
+  }
+
+  /**
+   * The jOOQ context every part of catalog-core uses over a data source: PostgreSQL, no execute
+   * logging (statements are logged by the ids they concern, not by their text).
+   *
+   * @param dataSource the database
+   * @return a context over it
+   */
+  public static DSLContext dsl(DataSource dataSource) {
+    return DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
+  }
+
+  /**
+   * The public catalog.
+   *
+   * @return the read side
+   */
+  public CatalogService service() {
+    return service;
+  }
+
+  /**
+   * Catalog administration.
+   *
+   * @return the write side
+   */
+  public CatalogAdmin admin() {
+    return admin;
+  }
+
+  /** Drops every cached entry of this node. */
+  public void invalidateCaches() {
+    caches.invalidateAll();
+  }
+
+  /**
+   * Whether the change listener is in place.
+   *
+   * @return {@code false} also when it is turned off
+   */
+  public boolean isListening() {
+    return listener != null && listener.isListening();
+  }
+
+  @Override
+  public Optional<ServiceStructure> activeService(String slug) {
+    return caches.service(slug, s -> store.activeServices(dsl, List.of(s)).stream().findFirst());
+  }
+
+  @Override
+  public ServiceStructure service(UUID serviceId) {
+    return caches
+        .serviceById(serviceId, id -> store.service(dsl, id))
+        .orElseThrow(() -> CatalogNotFoundException.service(serviceId));
+  }
+
+  @Override
+  public void quotaChanged(Collection<UUID> planIds) {
+    Objects.requireNonNull(planIds, "planIds");
+    if (planIds.isEmpty()) {
+      return;
+    }
+    caches.invalidateQuota(planIds);
+    try {
+      for (String payload : ChangeSignal.quotaPayloads(nodeId, planIds)) {
+        dsl.select(
+                DSL.function(
+                    DSL.name("pg_notify"),
+                    SQLDataType.OTHER,
+                    DSL.val(ChangeSignal.CHANNEL),
+                    DSL.val(payload)))
+            .execute();
+      }
+    } catch (RuntimeException e) {
+      log.warn("Could not tell other nodes that the quota of plans {} changed", planIds, e);
+    }
+  }
+
+  /** Stops the change listener. */
+  @Override
+  public void close() {
+    if (listener != null) {
+      listener.close();
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.minispod.subscription.internal;
+
+import io.minispod.billing.BillingService;
+import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.internal.CatalogNode;
+import io.minispod.provisioner.Provisioner;
+import io.minispod.provisioner.ResourceLimits;
+import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.AlertSink;
+import io.minispod.subscription.AnalyticsService;
+import io.minispod.subscription.CancellationPolicy;
+import io.minispod.subscription.HealthMonitor;
+import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.SubscriptionService;
+import io.minispod.subscription.UpgradePolicy;
+import io.minispod.subscription.UpgradeService;
+import io.minispod.subscription.internal.workflow.Backoff;
+import io.minispod.subscription.internal.workflow.StepObserver;
+import io.minispod.subscription.internal.workflow.WorkflowRunner;
+import io.minispod.subscription.internal.workflow.WorkflowStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+
+/**
+ * The parts of one node's subscription side, wired together: the stores, the workflow runner with
+ * the subscribe, upgrade and cancel kinds, and the services a host calls. {@link
+ * io.minispod.subscription.Subscriptions} is its public face.
+ */
+public final class SubscriptionEngine {
+
+  /**
+   * How long a subscribe's quota hold lasts before the workflow that keeps it starts; a node that
+   * dies in between leaves a hold that expires and a subscription the runner removes after this.
+   */
+  public static final Duration QUOTA_HOLD = DefaultSubscriptionService.HOLD_FOR;
+
+  private static final int RUNNER_BATCH = 50;
+
+  private final DSLContext dsl;
+  private final Clock clock;
+  private final SubscriptionStore store;
+  private final WorkflowRunner runner;
+  private final DefaultSubscriptionService subscriptions;
+  private final DefaultInstanceService instances;
+  private final DefaultAnalyticsService analytics;
+  private final DefaultHealthMonitor healthMonitor;
+
+  /**
+   * Everything a node's subscription side is configured with.
+   *
+   * @param dataSource the database the catalog lives in
+   * @param catalog the catalog's port
+   * @param quota the quota manager the plans' pools live in
+   * @param billing charges, proration and refunds
+   * @param provisioner where instances run
+   * @param clock the clock for periods, leases, retries and health rounds
+   * @param upgradePolicy which plan changes are allowed
+   * @param cancellationPolicy what a cancellation refunds
+   * @param alertSink where health alerts go
+   * @param instancesPerUser live instances per user
+   * @param clusterCapacity what the cluster holds in all
+   * @param workflowLease how long a step's lease lasts
+   * @param backoff how failed steps are retried
+   * @param healthInterval how often an instance is checked
+   * @param healthThreshold results in a row that move an instance
+   * @param usageAlertRatio the share of a limit above which usage is alerted
+   * @param observer told before and after every workflow commit (tests)
+   */
+  public record Settings(
+      DataSource dataSource,
+      CatalogPort catalog,
+      QuotaManager quota,
+      BillingService billing,
+      Provisioner provisioner,
+      Clock clock,
+      UpgradePolicy upgradePolicy,
+      CancellationPolicy cancellationPolicy,
+      AlertSink alertSink,
+      long instancesPerUser,
+      ResourceLimits clusterCapacity,
+      Duration workflowLease,
+      Backoff backoff,
+      Duration healthInterval,
+      int healthThreshold,
+      double usageAlertRatio,
+      StepObserver observer) {}
+
+  /**
+   * Wires a node's subscription side and defines the cluster's quota pools (or moves them to the
+   * configured capacity where usage allows).
+   *
+   * @param settings the configuration
+   */
+  public SubscriptionEngine(Settings settings) {
+    CatalogPort catalog = settings.catalog();
+    this.dsl = CatalogNode.dsl(settings.dataSource());
+    this.clock = settings.clock();
+    QuotaFootprint.defineClusterPools(settings.quota(), settings.clusterCapacity());
+    this.store = new SubscriptionStore(catalog);
+    WorkflowStore workflows = new WorkflowStore();
+    InstanceSpecFactory specs = new InstanceSpecFactory(dsl, catalog, store);
+    QuotaFootprint footprint = new QuotaFootprint(catalog);
+    WorkflowSupport support =
+        new WorkflowSupport(
+            dsl,
+            catalog,
+            store,
+            workflows,
+            settings.quota(),
+            settings.billing(),
+            settings.provisioner(),
+            specs,
+            settings.workflowLease());
+    this.runner =
+        new WorkflowRunner(
+            dsl,
+            workflows,
+            List.of(
+                new SubscribeWorkflow(support),
+                new UpgradeWorkflow(support, footprint),
+                new CancelWorkflow(support, settings.cancellationPolicy())),
+            StepFailures::classify,
+            clock,
+            "node-" + UUID.randomUUID(),
+            settings.workflowLease(),
+            settings.backoff(),
+            settings.observer());
+    this.subscriptions =
+        new DefaultSubscriptionService(
+            dsl,
+            catalog,
+            store,
+            workflows,
+            runner,
+            footprint,
+            settings.quota(),
+            settings.billing(),
+            settings.upgradePolicy(),
+            clock,
+            settings.instancesPerUser());
+    this.instances =
+        new DefaultInstanceService(dsl, store, catalog, settings.provisioner(), specs, clock);
+    this.analytics = new DefaultAnalyticsService(dsl, settings.quota(), settings.billing());
+    this.healthMonitor =
+        new DefaultHealthMonitor(
+            dsl,
+            store,
+            catalog,
+            settings.provisioner(),
+            settings.alertSink(),
+            settings.upgradePolicy(),
+            clock,
+            settings.healthInterval(),
+            settings.healthThreshold(),
+            settings.usageAlertRatio());
+  }
+
+  /**
+   * Subscribing, listing and cancelling.
+   *
+   * @return the subscription service
+   */
+  public SubscriptionService subscriptions() {
+    return subscriptions;
+  }
+
+  /**
+   * Upgrade options and upgrades.
+   *
+   * @return the upgrade service
+   */
+  public UpgradeService upgrades() {
+    return subscriptions;
+  }
+
+  /**
+   * Users' instances.
+   *
+   * @return the instance service
+   */
+  public InstanceService instances() {
+    return instances;
+  }
+
+  /**
+   * Administrators' figures.
+   *
+   * @return the analytics service
+   */
+  public AnalyticsService analytics() {
+    return analytics;
+  }
+
+  /**
+   * The health monitor.
+   *
+   * @return the monitor
+   */
+  public HealthMonitor healthMonitor() {
+    return healthMonitor;
+  }
+
+  /**
+   * Removes subscriptions a crashed node left unstarted, then runs every due workflow in batches.
+   *
+   * @return how many workflows were picked up
+   */
+  public int runDueWorkflows() {
+    store.deleteAbandoned(dsl, clock.instant().minus(DefaultSubscriptionService.HOLD_FOR));
+    int total = 0;
+    int claimed;
+    do {
+      claimed = runner.runDue(RUNNER_BATCH);
+      total += claimed;
+    } while (claimed == RUNNER_BATCH);
+    return total;
+  }
+}

@@ -1,0 +1,137 @@
+package io.minispod.subscription.internal;
+
+import io.minispod.billing.UpgradeCharge;
+import io.minispod.billing.UpgradeRequest;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
+import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import io.minispod.provisioner.ProvisioningException;
+import io.minispod.quota.QuotaItem;
+import io.minispod.subscription.internal.workflow.Step;
+import io.minispod.subscription.internal.workflow.StepResult;
+import io.minispod.subscription.internal.workflow.WorkflowKind;
+import io.minispod.subscription.internal.workflow.WorkflowStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upgrade, started with the quota already swapped to the new plan: {@code CHARGE} the prorated
+ * difference, then {@code RESIZE} the instance and move the subscription to the new plan. Its undo
+ * refunds the charge, puts the instance back to the old plan's size and swaps the quota back.
+ */
+final class UpgradeWorkflow implements WorkflowKind {
+
+  static final String KIND = "UPGRADE";
+  static final String CHARGE = "CHARGE";
+  static final String RESIZE = "RESIZE";
+
+  private static final Logger log = LoggerFactory.getLogger(UpgradeWorkflow.class);
+
+  private final WorkflowSupport support;
+  private final QuotaFootprint footprint;
+
+  UpgradeWorkflow(WorkflowSupport support, QuotaFootprint footprint) {
+    this.support = support;
+    this.footprint = footprint;
+  }
+
+  @Override
+  public String name() {
+    return KIND;
+  }
+
+  @Override
+  public Map<String, Step> steps() {
+    return Map.of(CHARGE, this::charge, RESIZE, this::resize);
+  }
+
+  @Override
+  public Step undo() {
+    return this::undo;
+  }
+
+  private StepResult charge(WorkflowRecord w) {
+    SubscriptionRecord s = support.subscription(w);
+    Plan from = support.plan(s, w.getFromPlanId());
+    Plan to = support.plan(s, w.getToPlanId());
+    UpgradeCharge charge =
+        support
+            .billing()
+            .chargeUpgrade(
+                new UpgradeRequest(
+                    s.getUserId(),
+                    support.reference(s, from),
+                    support.reference(s, to),
+                    WorkflowSupport.period(s),
+                    to.price().amount(),
+                    w.getCreatedAt().toInstant(),
+                    "upgrade:" + w.getWorkflowId(),
+                    "upgrade from " + from.name() + " to " + to.name()));
+    return StepResult.next(
+        (tx, held) ->
+            support
+                .workflows()
+                .charged(
+                    tx,
+                    held,
+                    charge.charge().id(),
+                    charge.quote().due().minorUnits(),
+                    RESIZE,
+                    support.lease()));
+  }
+
+  private StepResult resize(WorkflowRecord w) {
+    SubscriptionRecord s = support.subscription(w);
+    InstanceRecord instance = support.instance(s);
+    Plan to = support.plan(s, w.getToPlanId());
+    support.provisioner().resize(support.specs().spec(s, instance, to));
+    return StepResult.finish(
+        (tx, held) -> {
+          Instant now = held.now();
+          support
+              .subscriptions()
+              .changePlan(
+                  tx, s.getSubscriptionId(), to.id(), s.getAmountPaid() + w.getAmountDue(), now);
+          support.subscriptions().resizeInstance(tx, instance.getInstanceId(), to.resources(), now);
+          return support.workflows().finish(tx, held, WorkflowStatus.SUCCEEDED);
+        });
+  }
+
+  private StepResult undo(WorkflowRecord w) {
+    SubscriptionRecord s = support.subscription(w);
+    Optional<InstanceRecord> instance = support.instanceOf(s);
+    support.refundCharge(w);
+    Plan from = support.plan(s, w.getFromPlanId());
+    if (instance.isPresent() && w.getChargeLineId() != null) {
+      // Paid, so the resize may have begun: put the instance back to the old plan's size.
+      restoreSize(s, instance.get(), from);
+    }
+    List<QuotaItem> oldItems = footprint.items(s.getUserId(), from);
+    return StepResult.finish(
+        (tx, held) -> {
+          support.quota().inTransaction(tx).swap(s.getAllocationId(), oldItems);
+          return support.workflows().finish(tx, held, WorkflowStatus.FAILED);
+        },
+        () -> support.quotaChanged(w.getFromPlanId(), w.getToPlanId(), s.getPlanId()));
+  }
+
+  /** Puts an instance back to its old plan's size where the platform allows it. */
+  private void restoreSize(SubscriptionRecord s, InstanceRecord instance, Plan from) {
+    try {
+      support.provisioner().resize(support.specs().spec(s, instance, from));
+    } catch (ProvisioningException e) {
+      if (e.retryable()) {
+        throw e;
+      }
+      log.warn(
+          "Instance {} keeps part of its new size after a failed upgrade: {}",
+          instance.getInstanceId(),
+          e.getMessage());
+    }
+  }
+}

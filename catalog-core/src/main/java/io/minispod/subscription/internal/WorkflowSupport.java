@@ -1,0 +1,99 @@
+package io.minispod.subscription.internal;
+
+import io.minispod.billing.BillingLine;
+import io.minispod.billing.BillingPeriod;
+import io.minispod.billing.BillingReference;
+import io.minispod.billing.BillingService;
+import io.minispod.billing.LineStatus;
+import io.minispod.billing.RefundRequest;
+import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
+import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import io.minispod.provisioner.InstanceRef;
+import io.minispod.provisioner.Provisioner;
+import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.internal.workflow.WorkflowStore;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/**
+ * What the steps of the subscription workflows share: where they read and write, the outside world
+ * they call, and the reads and refunds more than one kind makes.
+ *
+ * @param dsl the database
+ * @param catalog the catalog's port
+ * @param subscriptions the subscription and instance tables
+ * @param workflows the workflow table
+ * @param quota the quota manager
+ * @param billing charges and refunds
+ * @param provisioner where instances run
+ * @param specs what the provisioner is told
+ * @param lease how long a step's lease lasts
+ */
+record WorkflowSupport(
+    DSLContext dsl,
+    CatalogPort catalog,
+    SubscriptionStore subscriptions,
+    WorkflowStore workflows,
+    QuotaManager quota,
+    BillingService billing,
+    Provisioner provisioner,
+    InstanceSpecFactory specs,
+    Duration lease) {
+
+  SubscriptionRecord subscription(WorkflowRecord w) {
+    return subscriptions.subscription(dsl, w.getSubscriptionId()).orElseThrow();
+  }
+
+  Optional<InstanceRecord> instanceOf(SubscriptionRecord s) {
+    return subscriptions.instanceOf(dsl, s.getSubscriptionId());
+  }
+
+  InstanceRecord instance(SubscriptionRecord s) {
+    return instanceOf(s).orElseThrow();
+  }
+
+  Plan plan(SubscriptionRecord s, UUID planId) {
+    return catalog.plan(s.getServiceId(), planId);
+  }
+
+  static BillingPeriod period(SubscriptionRecord s) {
+    return new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant());
+  }
+
+  BillingReference reference(SubscriptionRecord s, Plan plan) {
+    return BillingReference.of(
+        s.getSubscriptionId().toString(),
+        Map.of(
+            "service", catalog.service(plan.serviceId()).definition().slug(), "plan", plan.slug()));
+  }
+
+  void deprovision(InstanceRecord instance, SubscriptionRecord s) {
+    provisioner.deprovision(new InstanceRef(instance.getInstanceId(), s.getUserId()));
+  }
+
+  /** Refunds what the workflow's charge line took, if it took anything. */
+  void refundCharge(WorkflowRecord w) {
+    if (w.getChargeLineId() == null) {
+      return;
+    }
+    BillingLine line = billing.line(w.getChargeLineId());
+    if (line.status() == LineStatus.PAID && line.amount().isPositive()) {
+      billing.refund(
+          new RefundRequest(
+              line.id(), null, "workflow:" + w.getWorkflowId() + ":refund", w.getErrorMessage()));
+    }
+  }
+
+  /** Tells the catalog that these plans' quota usage changed (nulls and repeats are skipped). */
+  void quotaChanged(UUID... planIds) {
+    catalog.quotaChanged(Arrays.stream(planIds).filter(Objects::nonNull).distinct().toList());
+  }
+}

@@ -1,0 +1,260 @@
+package io.minispod.subscription.internal.workflow;
+
+import io.minispod.ErrorCode;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs persisted workflows one step at a time, whatever their kind: claims due workflows with a
+ * lease, runs a step's outside calls, records its outcome in one transaction fenced by the lease,
+ * retries a failed step with back-off, and hands a step that failed for good to its kind's undo
+ * step, which is retried until it succeeds.
+ *
+ * <p>What each step does belongs to its {@link WorkflowKind}; this class knows nothing of
+ * subscriptions, payments or provisioning.
+ */
+public final class WorkflowRunner {
+
+  /** The name of every kind's compensating step. */
+  public static final String UNDO = "UNDO";
+
+  private static final Logger log = LoggerFactory.getLogger(WorkflowRunner.class);
+
+  private final DSLContext dsl;
+  private final WorkflowStore store;
+  private final Map<String, WorkflowKind> kinds;
+  private final Function<RuntimeException, StepFailure> failures;
+  private final Clock clock;
+  private final String nodeId;
+  private final Duration lease;
+  private final Backoff backoff;
+  private final StepObserver observer;
+
+  /**
+   * A runner for the given kinds.
+   *
+   * @param dsl the database
+   * @param store the workflow table
+   * @param kinds every kind this runner may meet
+   * @param failures tells a step's exception apart: worth a retry, or permanent with its code;
+   *     {@code null} for an unexpected one (logged, retried, reported as an internal error)
+   * @param clock the clock for leases and retries
+   * @param nodeId this node's lease owner name
+   * @param lease how long a claim or a step's lease lasts
+   * @param backoff how failed steps are retried
+   * @param observer told before and after every commit
+   */
+  public WorkflowRunner(
+      DSLContext dsl,
+      WorkflowStore store,
+      List<WorkflowKind> kinds,
+      Function<RuntimeException, StepFailure> failures,
+      Clock clock,
+      String nodeId,
+      Duration lease,
+      Backoff backoff,
+      StepObserver observer) {
+    this.dsl = dsl;
+    this.store = store;
+    this.kinds = kinds.stream().collect(Collectors.toUnmodifiableMap(WorkflowKind::name, k -> k));
+    this.failures = failures;
+    this.clock = clock;
+    this.nodeId = nodeId;
+    this.lease = lease;
+    this.backoff = backoff;
+    this.observer = observer;
+  }
+
+  /**
+   * This node's name as a lease owner.
+   *
+   * @return the node id
+   */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /**
+   * How long a lease lasts.
+   *
+   * @return the lease
+   */
+  public Duration lease() {
+    return lease;
+  }
+
+  /**
+   * Tells the observer that a workflow is about to be started (a test may stop the node here).
+   *
+   * @param kind the workflow's kind
+   */
+  public void beforeStart(String kind) {
+    observer.beforeCommit(kind, null);
+  }
+
+  /**
+   * Runs a workflow this node has just started (and so holds), from the record it inserted, step
+   * after step until it ends, waits for a retry or the lease is lost.
+   *
+   * @param started the workflow as inserted
+   */
+  public void runStarted(WorkflowRecord started) {
+    observer.committed(started.getKind(), null);
+    if (runStep(started)) {
+      run(started.getWorkflowId());
+    }
+  }
+
+  /**
+   * Claims and runs the due workflows of every node, such as those a crashed node left.
+   *
+   * @param limit how many to claim at most
+   * @return how many were claimed
+   */
+  public int runDue(int limit) {
+    List<UUID> claimed =
+        dsl.transactionResult(cfg -> store.claimDue(cfg.dsl(), nodeId, now(), lease, limit));
+    for (UUID id : claimed) {
+      try {
+        run(id);
+      } catch (RuntimeException e) {
+        log.warn("Workflow {} stopped on an unexpected error; it will be retried", id, e);
+      }
+    }
+    return claimed.size();
+  }
+
+  /** Runs a workflow this node holds, step after step, while it holds it. */
+  private void run(UUID workflowId) {
+    while (true) {
+      Optional<WorkflowRecord> workflow = store.find(dsl, workflowId);
+      if (workflow.isEmpty() || !ownedByUs(workflow.get())) {
+        return;
+      }
+      if (!runStep(workflow.get())) {
+        return;
+      }
+    }
+  }
+
+  private boolean ownedByUs(WorkflowRecord w) {
+    return w.getStatus() == WorkflowStatus.RUNNING
+        && nodeId.equals(w.getLeaseOwner())
+        && w.getLeaseExpiresAt() != null
+        && w.getLeaseExpiresAt().toInstant().isAfter(now());
+  }
+
+  /** Runs the workflow's current step; returns whether another step follows right away. */
+  private boolean runStep(WorkflowRecord w) {
+    WorkflowKind kind = kind(w);
+    StepResult result;
+    try {
+      result = step(kind, w.getStep()).run(w);
+    } catch (RuntimeException e) {
+      StepFailure failure = failures.apply(e);
+      if (failure == null) {
+        log.warn("Workflow {} step {} failed unexpectedly", w.getWorkflowId(), w.getStep(), e);
+        failure =
+            new StepFailure(
+                false, ErrorCode.INTERNAL_ERROR, "unexpected failure in step " + w.getStep());
+      }
+      return failed(w, kind, failure);
+    }
+    if (!commit(w, result.record())) {
+      return false;
+    }
+    result.afterCommit().run();
+    return result.continues();
+  }
+
+  private static Step step(WorkflowKind kind, String name) {
+    Step step = UNDO.equals(name) ? kind.undo() : kind.steps().get(name);
+    if (step == null) {
+      throw new IllegalStateException("a workflow of kind " + kind.name() + " has no step " + name);
+    }
+    return step;
+  }
+
+  private WorkflowKind kind(WorkflowRecord w) {
+    WorkflowKind kind = kinds.get(w.getKind());
+    if (kind == null) {
+      throw new IllegalStateException(
+          "workflow " + w.getWorkflowId() + " is of kind " + w.getKind() + ", unknown here");
+    }
+    return kind;
+  }
+
+  /**
+   * A step failed: try it again later while that may help, otherwise compensate (a failing
+   * compensation, or a step of a kind that does not compensate, is always tried again).
+   */
+  private boolean failed(WorkflowRecord w, WorkflowKind kind, StepFailure failure) {
+    int attempts = w.getAttempts() + 1;
+    boolean mustFinish = UNDO.equals(w.getStep()) || !kind.compensates();
+    if (mustFinish || (!failure.permanent() && backoff.mayRetry(attempts))) {
+      Instant next = backoff.next(now(), attempts);
+      log.warn(
+          "Workflow {} step {} attempt {} failed ({}); retrying at {}",
+          w.getWorkflowId(),
+          w.getStep(),
+          attempts,
+          failure.message(),
+          next);
+      commit(w, (tx, held) -> store.retryLater(tx, held, attempts, next, failure.message()));
+      return false;
+    }
+    log.warn(
+        "Workflow {} step {} failed for good ({}); undoing",
+        w.getWorkflowId(),
+        w.getStep(),
+        failure.message());
+    return commit(
+        w, (tx, held) -> store.undo(tx, held, failure.code().name(), failure.message(), lease));
+  }
+
+  /**
+   * Applies a step's outcome in one transaction fenced by the lease, then tells the observer.
+   * Returns whether the lease was still ours (and so whether the change was made).
+   */
+  private boolean commit(WorkflowRecord w, StepResult.Record outcome) {
+    observer.beforeCommit(w.getKind(), w.getStep());
+    Held held = new Held(w.getWorkflowId(), nodeId, now());
+    try {
+      dsl.transaction(
+          cfg -> {
+            if (!outcome.apply(cfg.dsl(), held)) {
+              throw new LeaseLost();
+            }
+          });
+    } catch (LeaseLost lost) {
+      log.warn("Workflow {} lease was lost; another node carries on", w.getWorkflowId());
+      return false;
+    }
+    observer.committed(w.getKind(), w.getStep());
+    return true;
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  /** Rolls a step's transaction back when the workflow's lease turned out to be lost. */
+  private static final class LeaseLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LeaseLost() {
+      super(null, null, false, false);
+    }
+  }
+}

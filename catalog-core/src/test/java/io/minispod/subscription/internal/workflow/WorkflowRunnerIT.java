@@ -1,0 +1,408 @@
+package io.minispod.subscription.internal.workflow;
+
+import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
+import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minispod.ErrorCode;
+import io.minispod.catalog.Catalog;
+import io.minispod.catalog.Fixtures;
+import io.minispod.catalog.PlanDetails;
+import io.minispod.catalog.ServiceDefinition;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.SubscriptionStatus;
+import io.minispod.testkit.FreshDatabase;
+import io.minispod.testkit.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The workflow runner on its own, with scripted workflow kinds over the real workflow table: the
+ * order of steps, retries with back-off, the undo loop, kinds that never undo, the lease fence, and
+ * what it does with failures it does not know.
+ */
+final class WorkflowRunnerIT {
+
+  @RegisterExtension static final FreshDatabase db = new FreshDatabase();
+
+  private static final Duration LEASE = Duration.ofMinutes(2);
+  private static final Backoff BACKOFF =
+      new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8), 3);
+
+  /** A step outcome a script may ask for. */
+  enum Act {
+    NEXT,
+    FINISH,
+    RETRYABLE,
+    PERMANENT,
+    UNEXPECTED
+  }
+
+  /** Failures the scripted kinds throw, classified like the subscription side does. */
+  static final class ScriptedFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final boolean permanent;
+
+    ScriptedFailure(boolean permanent) {
+      super(permanent ? "refused for good" : "try again");
+      this.permanent = permanent;
+    }
+  }
+
+  private static final Function<RuntimeException, StepFailure> CLASSIFY =
+      e ->
+          e instanceof ScriptedFailure f
+              ? new StepFailure(f.permanent, ErrorCode.PAYMENT_FAILED, f.getMessage())
+              : null;
+
+  private static QuotaManager quota;
+  private static Catalog catalog;
+  private static ServiceDefinition service;
+  private static PlanDetails plan;
+
+  private final MutableClock clock = MutableClock.at("2026-05-01T10:00:00Z");
+  private final WorkflowStore store = new WorkflowStore();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final StepObserver recording =
+      new StepObserver() {
+        @Override
+        public void committed(String kind, String step) {
+          events.add("committed " + kind + " " + step);
+        }
+      };
+  private DSLContext dsl;
+
+  @BeforeAll
+  static void catalog() {
+    quota = QuotaManager.builder(db.dataSource()).reclaimInterval(Duration.ZERO).build();
+    catalog = Catalog.builder(db.dataSource(), quota).listenForChanges(false).build();
+    catalog.admin().createCategory(Fixtures.category("tools", "Tools", 1));
+    service = catalog.admin().createService(Fixtures.service("app", "App", "tools", "An app"));
+    plan = catalog.admin().createPlan(service.id(), Fixtures.plan("basic", 1, 1000, 100));
+  }
+
+  @AfterAll
+  static void close() {
+    catalog.close();
+    quota.close();
+  }
+
+  @BeforeEach
+  void database() {
+    dsl = db.dsl();
+    dsl.deleteFrom(WORKFLOW).execute(); // no test's leftovers are due in another's rounds
+  }
+
+  @Test
+  void runStarted_twoSteps_runInOrderAndSucceed() {
+    Scripted kind = new Scripted("TWO_STEPS", true).script("A", Act.NEXT).script("B", Act.FINISH);
+
+    WorkflowRecord started = start(kind, "A");
+    runner(kind, "node-1").runStarted(started);
+
+    assertThat(kind.calls).containsExactly("A", "B");
+    assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+    assertThat(events)
+        .containsExactly(
+            "committed TWO_STEPS null", "committed TWO_STEPS A", "committed TWO_STEPS B");
+    assertThat(workflow(started).getErrorMessage()).isEqualTo("finished by node-1");
+  }
+
+  @Test
+  void retryableFailure_waitsForItsBackoff_thenAnotherRoundFinishes() {
+    Scripted kind = new Scripted("FLAKY", true).script("A", Act.RETRYABLE, Act.FINISH);
+    WorkflowRunner runner = runner(kind, "node-1");
+
+    WorkflowRecord started = start(kind, "A");
+    runner.runStarted(started);
+
+    WorkflowRecord waiting = workflow(started);
+    assertThat(waiting.getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+    assertThat(waiting.getAttempts()).isEqualTo(1);
+    assertThat(waiting.getLeaseOwner()).isNull();
+    assertThat(waiting.getErrorMessage()).isEqualTo("try again");
+    assertThat(runner.runDue(10)).as("not due before its back-off").isZero();
+
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(runner.runDue(10)).isEqualTo(1);
+
+    assertThat(kind.calls).containsExactly("A", "A");
+    assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+  }
+
+  @Test
+  void permanentFailure_handsOverToUndo_andEndsFailedWithItsError() {
+    Scripted kind = new Scripted("REFUSED", true).script("A", Act.PERMANENT);
+
+    WorkflowRecord started = start(kind, "A");
+    runner(kind, "node-1").runStarted(started);
+
+    assertThat(kind.calls).containsExactly("A", WorkflowRunner.UNDO);
+    WorkflowRecord failed = workflow(started);
+    assertThat(failed.getStatus()).isEqualTo(WorkflowStatus.FAILED);
+    assertThat(failed.getErrorCode()).isEqualTo("PAYMENT_FAILED");
+    assertThat(failed.getErrorMessage()).isEqualTo("refused for good");
+  }
+
+  @Test
+  void retryableFailure_lastAttempt_isUndone() {
+    Scripted kind =
+        new Scripted("EXHAUSTED", true).script("A", Act.RETRYABLE, Act.RETRYABLE, Act.RETRYABLE);
+    WorkflowRunner runner = runner(kind, "node-1");
+
+    WorkflowRecord started = start(kind, "A");
+    runner.runStarted(started);
+    for (int round = 0; round < 2; round++) {
+      clock.advance(Duration.ofSeconds(10));
+      runner.runDue(10);
+    }
+
+    assertThat(kind.calls).containsExactly("A", "A", "A", WorkflowRunner.UNDO);
+    assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.FAILED);
+  }
+
+  @Test
+  void failingUndo_isRetriedPastEveryAttemptLimit_untilItSucceeds() {
+    Scripted kind =
+        new Scripted("STUBBORN_UNDO", true)
+            .script("A", Act.PERMANENT)
+            .script(
+                WorkflowRunner.UNDO,
+                Act.PERMANENT,
+                Act.RETRYABLE,
+                Act.UNEXPECTED,
+                Act.PERMANENT,
+                Act.FINISH);
+    WorkflowRunner runner = runner(kind, "node-1");
+
+    WorkflowRecord started = start(kind, "A");
+    runner.runStarted(started);
+    for (int round = 0; round < 4; round++) {
+      assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+      clock.advance(Duration.ofSeconds(10));
+      runner.runDue(10);
+    }
+
+    assertThat(kind.calls).filteredOn(WorkflowRunner.UNDO::equals).hasSize(5);
+    assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.FAILED);
+  }
+
+  @Test
+  void kindThatDoesNotCompensate_permanentFailures_areRetriedNeverUndone() {
+    Scripted kind =
+        new Scripted("MUST_FINISH", false)
+            .script("A", Act.PERMANENT, Act.PERMANENT, Act.PERMANENT, Act.PERMANENT, Act.FINISH);
+    WorkflowRunner runner = runner(kind, "node-1");
+
+    WorkflowRecord started = start(kind, "A");
+    runner.runStarted(started);
+    for (int round = 0; round < 4; round++) {
+      clock.advance(Duration.ofSeconds(10));
+      runner.runDue(10);
+    }
+
+    assertThat(kind.calls).containsExactly("A", "A", "A", "A", "A");
+    assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+  }
+
+  @Test
+  void unexpectedException_isRetriedAndUndoneAsInternalError() {
+    Scripted kind =
+        new Scripted("BUGGY", true).script("A", Act.UNEXPECTED, Act.UNEXPECTED, Act.UNEXPECTED);
+    WorkflowRunner runner = runner(kind, "node-1");
+
+    WorkflowRecord started = start(kind, "A");
+    runner.runStarted(started);
+    for (int round = 0; round < 2; round++) {
+      clock.advance(Duration.ofSeconds(10));
+      runner.runDue(10);
+    }
+
+    WorkflowRecord failed = workflow(started);
+    assertThat(failed.getStatus()).isEqualTo(WorkflowStatus.FAILED);
+    assertThat(failed.getErrorCode()).isEqualTo("INTERNAL_ERROR");
+    assertThat(failed.getErrorMessage()).isEqualTo("unexpected failure in step A");
+  }
+
+  @Test
+  void staleNode_whoseLeaseWasTakenOver_changesNothingWhenItCommits() {
+    Scripted takeover = new Scripted("CONTESTED", true).script("A", Act.FINISH);
+    WorkflowRunner other = runner(takeover, "node-2", StepObserver.NONE);
+    // Node 1 stalls inside step A past its lease; node 2 claims the workflow and finishes it.
+    Scripted stalled =
+        new Scripted("CONTESTED", true)
+            .script("A", Act.FINISH)
+            .beforeAnswer(
+                () -> {
+                  clock.advance(LEASE.plusSeconds(1));
+                  assertThat(other.runDue(10)).isEqualTo(1);
+                });
+
+    WorkflowRecord started = start(stalled, "A");
+    runner(stalled, "node-1").runStarted(started);
+
+    assertThat(takeover.calls).containsExactly("A");
+    WorkflowRecord done = workflow(started);
+    assertThat(done.getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+    assertThat(done.getErrorMessage()).isEqualTo("finished by node-2");
+    assertThat(stalled.calls).containsExactly("A");
+    assertThat(events).containsExactly("committed CONTESTED null");
+  }
+
+  @Test
+  void workflowOfAKindNobodyRegistered_isLeftRunningAndTheRoundGoesOn() {
+    Scripted known = new Scripted("KNOWN", true).script("A", Act.FINISH);
+    WorkflowRecord mystery = start(new Scripted("MYSTERY", true), "A");
+    WorkflowRecord ordinary = start(known, "A");
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(runner(known, "node-1").runDue(10)).isEqualTo(2);
+
+    assertThat(workflow(mystery).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+    assertThat(workflow(ordinary).getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private WorkflowRunner runner(WorkflowKind kind, String nodeId) {
+    return runner(kind, nodeId, recording);
+  }
+
+  private WorkflowRunner runner(WorkflowKind kind, String nodeId, StepObserver observer) {
+    return new WorkflowRunner(
+        dsl, store, List.of(kind), CLASSIFY, clock, nodeId, LEASE, BACKOFF, observer);
+  }
+
+  /** Starts a workflow of a fresh subscription, leased to node-1 as a starting call would. */
+  private WorkflowRecord start(WorkflowKind kind, String firstStep) {
+    UUID subscriptionId = UUID.randomUUID();
+    Instant now = clock.instant();
+    dsl.insertInto(SUBSCRIPTION)
+        .set(SUBSCRIPTION.SUBSCRIPTION_ID, subscriptionId)
+        .set(SUBSCRIPTION.USER_ID, "user-" + subscriptionId)
+        .set(SUBSCRIPTION.SERVICE_ID, service.id())
+        .set(SUBSCRIPTION.PLAN_ID, plan.plan().id())
+        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.CANCELLED)
+        .set(SUBSCRIPTION.PERIOD_START, now.atOffset(ZoneOffset.UTC))
+        .set(SUBSCRIPTION.PERIOD_END, now.plus(Duration.ofDays(30)).atOffset(ZoneOffset.UTC))
+        .set(SUBSCRIPTION.AMOUNT_PAID, 0L)
+        .set(SUBSCRIPTION.CURRENCY, "IDR")
+        .set(SUBSCRIPTION.IDEMPOTENCY_KEY, "key")
+        .set(SUBSCRIPTION.VERSION, 0)
+        .set(SUBSCRIPTION.CREATED_AT, now.atOffset(ZoneOffset.UTC))
+        .set(SUBSCRIPTION.UPDATED_AT, now.atOffset(ZoneOffset.UTC))
+        .execute();
+    return dsl.transactionResult(
+        cfg ->
+            store.start(
+                cfg.dsl(),
+                kind.name(),
+                subscriptionId,
+                "key",
+                firstStep,
+                null,
+                null,
+                "node-1",
+                now,
+                LEASE));
+  }
+
+  private WorkflowRecord workflow(WorkflowRecord started) {
+    return dsl.selectFrom(WORKFLOW)
+        .where(WORKFLOW.WORKFLOW_ID.eq(started.getWorkflowId()))
+        .fetchSingle();
+  }
+
+  /**
+   * A kind whose steps act as scripted, one act per call, and record that they were called. A step
+   * that finishes the workflow also writes which node finished it, so that a commit that should
+   * have been fenced off would show.
+   */
+  private final class Scripted implements WorkflowKind {
+    private final String name;
+    private final boolean compensates;
+    private final Map<String, Deque<Act>> scripts = new HashMap<>();
+    private final List<String> calls = new ArrayList<>();
+    private Runnable beforeAnswer = () -> {};
+
+    Scripted(String name, boolean compensates) {
+      this.name = name;
+      this.compensates = compensates;
+    }
+
+    Scripted script(String step, Act... acts) {
+      scripts.put(step, new ArrayDeque<>(List.of(acts)));
+      return this;
+    }
+
+    Scripted beforeAnswer(Runnable action) {
+      this.beforeAnswer = action;
+      return this;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Map<String, Step> steps() {
+      Map<String, Step> steps = new HashMap<>();
+      scripts.keySet().forEach(step -> steps.put(step, w -> act(step, w)));
+      return steps;
+    }
+
+    @Override
+    public Step undo() {
+      return w -> act(WorkflowRunner.UNDO, w);
+    }
+
+    @Override
+    public boolean compensates() {
+      return compensates;
+    }
+
+    private StepResult act(String step, WorkflowRecord w) {
+      calls.add(step);
+      Deque<Act> script = scripts.get(step);
+      // An undo nobody scripted succeeds at once.
+      Act act =
+          script == null && step.equals(WorkflowRunner.UNDO) ? Act.FINISH : script.removeFirst();
+      beforeAnswer.run();
+      return switch (act) {
+        case NEXT -> StepResult.next((tx, held) -> store.advance(tx, held, "B", LEASE));
+        case FINISH ->
+            step.equals(WorkflowRunner.UNDO)
+                ? StepResult.finish((tx, held) -> store.finish(tx, held, WorkflowStatus.FAILED))
+                : StepResult.finish(
+                    (tx, held) -> {
+                      tx.update(WORKFLOW)
+                          .set(WORKFLOW.ERROR_MESSAGE, "finished by " + held.owner())
+                          .where(WORKFLOW.WORKFLOW_ID.eq(held.workflowId()))
+                          .execute();
+                      return store.finish(tx, held, WorkflowStatus.SUCCEEDED);
+                    });
+        case RETRYABLE -> throw new ScriptedFailure(false);
+        case PERMANENT -> throw new ScriptedFailure(true);
+        case UNEXPECTED -> throw new IllegalStateException("a bug");
+      };
+    }
+  }
+}
