@@ -1,5 +1,7 @@
 package io.minispod;
 
+import java.util.Comparator;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -52,9 +54,9 @@ public interface ModuleSchema {
    * @param dataSource the database to migrate
    */
   static void migrateAll(DataSource dataSource) {
-    java.util.ServiceLoader.load(ModuleSchema.class).stream()
-        .map(java.util.ServiceLoader.Provider::get)
-        .sorted(java.util.Comparator.comparing(ModuleSchema::schema))
+    ServiceLoader.load(ModuleSchema.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .sorted(Comparator.comparing(ModuleSchema::schema))
         .forEach(module -> module.migrate(dataSource));
   }
 }

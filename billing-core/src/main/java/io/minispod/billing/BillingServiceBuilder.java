@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
@@ -115,10 +116,7 @@ public final class BillingServiceBuilder {
             ? ProrationCalculator.byDay(zone)
             : ProrationCalculator.bySecond();
     return new DefaultBillingService(
-        DSL.using(
-            dataSource,
-            SQLDialect.POSTGRES,
-            new org.jooq.conf.Settings().withExecuteLogging(false)),
+        DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false)),
         new BillingStore(),
         gateway,
         clock,

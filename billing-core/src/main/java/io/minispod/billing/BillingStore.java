@@ -7,12 +7,10 @@ import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.when;
 
+import io.minispod.Sha256;
 import io.minispod.billing.internal.db.tables.LineTag;
 import io.minispod.billing.internal.db.tables.records.LedgerLineRecord;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Currency;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -367,17 +364,6 @@ final class BillingStore {
 
   /** The SHA-256 of a request's parts: what an idempotency key is bound to. */
   static String fingerprint(Object... parts) {
-    StringBuilder canonical = new StringBuilder();
-    for (Object part : parts) {
-      canonical.append(part).append('\u001f');
-    }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.fingerprint(parts);
   }
 }

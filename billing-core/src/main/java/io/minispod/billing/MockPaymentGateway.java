@@ -1,11 +1,8 @@
 package io.minispod.billing;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.minispod.Sha256;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -337,14 +334,7 @@ public final class MockPaymentGateway implements PaymentGateway {
   }
 
   private static String id(String prefix, String idempotencyKey) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(idempotencyKey.getBytes(StandardCharsets.UTF_8));
-      return prefix + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return prefix + Sha256.hex(idempotencyKey).substring(0, 16);
   }
 
   private static String reason(String reason) {

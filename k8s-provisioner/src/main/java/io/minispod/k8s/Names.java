@@ -1,9 +1,6 @@
 package io.minispod.k8s;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.minispod.Sha256;
 
 /**
  * How objects are named. Every name is a DNS label of at most 63 characters, so each is valid for
@@ -82,11 +79,6 @@ final class Names {
   }
 
   static String sha256(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return Sha256.hex(text);
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
@@ -91,10 +92,7 @@ public final class QuotaManagerBuilder {
    */
   public QuotaManager build() {
     return new DefaultQuotaManager(
-        DSL.using(
-            dataSource,
-            SQLDialect.POSTGRES,
-            new org.jooq.conf.Settings().withExecuteLogging(false)),
+        DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false)),
         new QuotaStore(clock),
         combiningLanes,
         maxBatchSize,

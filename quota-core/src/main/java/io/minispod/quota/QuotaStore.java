@@ -10,12 +10,10 @@ import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.val;
 
 import io.minispod.MinisPodException;
+import io.minispod.Sha256;
 import io.minispod.quota.internal.db.tables.records.AllocationRecord;
 import io.minispod.quota.internal.db.tables.records.PoolRecord;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -661,14 +658,7 @@ final class QuotaStore {
         .forEach(
             item ->
                 canonical.append(item.poolKey()).append('=').append(item.amount()).append('\n'));
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.hex(canonical.toString());
   }
 
   private OffsetDateTime now() {
