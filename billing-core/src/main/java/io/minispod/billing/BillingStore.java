@@ -36,11 +36,11 @@ import org.jooq.Table;
  */
 final class BillingStore {
 
-  private static final List<String> SETTLED =
-      List.of(LineStatus.PAID.name(), LineStatus.CREDITED.name(), LineStatus.REFUNDED.name());
+  private static final List<LineStatus> SETTLED =
+      List.of(LineStatus.PAID, LineStatus.CREDITED, LineStatus.REFUNDED);
 
-  private static final List<String> PAYMENT_LEADS =
-      List.of(LineType.CHARGE.name(), LineType.PRORATION_CHARGE.name(), LineType.REFUND.name());
+  private static final List<LineType> PAYMENT_LEADS =
+      List.of(LineType.CHARGE, LineType.PRORATION_CHARGE, LineType.REFUND);
 
   /** A line to insert. */
   record NewLine(
@@ -91,13 +91,13 @@ final class BillingStore {
         tx.insertInto(LEDGER_LINE)
             .set(LEDGER_LINE.LINE_ID, line.id())
             .set(LEDGER_LINE.ACCOUNT_ID, line.accountId())
-            .set(LEDGER_LINE.LINE_TYPE, line.type().name())
+            .set(LEDGER_LINE.LINE_TYPE, line.type())
             .set(LEDGER_LINE.AMOUNT, line.amount().minorUnits())
             .set(LEDGER_LINE.CURRENCY, line.amount().currency().getCurrencyCode())
             .set(LEDGER_LINE.REFERENCE_ID, line.reference().id())
             .set(LEDGER_LINE.PERIOD_START, at(line.period().start()))
             .set(LEDGER_LINE.PERIOD_END, at(line.period().end()))
-            .set(LEDGER_LINE.STATUS, line.status().name())
+            .set(LEDGER_LINE.STATUS, line.status())
             .set(LEDGER_LINE.DESCRIPTION, line.description())
             .set(LEDGER_LINE.IDEMPOTENCY_KEY, line.idempotencyKey())
             .set(LEDGER_LINE.REQUEST_FINGERPRINT, line.fingerprint())
@@ -191,7 +191,7 @@ final class BillingStore {
       String failureReason,
       Instant at) {
     tx.update(LEDGER_LINE)
-        .set(LEDGER_LINE.STATUS, status.name())
+        .set(LEDGER_LINE.STATUS, status)
         .set(LEDGER_LINE.PAYMENT_ID, paymentId)
         .set(LEDGER_LINE.FAILURE_REASON, truncate(failureReason))
         .set(LEDGER_LINE.SETTLED_AT, status.isSettled() ? at(at) : null)
@@ -229,7 +229,7 @@ final class BillingStore {
   List<UUID> pendingLeads(DSLContext tx, Instant cutoff, int limit) {
     return tx.select(LEDGER_LINE.LINE_ID)
         .from(LEDGER_LINE)
-        .where(LEDGER_LINE.STATUS.eq(LineStatus.PENDING.name()))
+        .where(LEDGER_LINE.STATUS.eq(LineStatus.PENDING))
         .and(LEDGER_LINE.LINE_TYPE.in(PAYMENT_LEADS))
         .and(LEDGER_LINE.CREATED_AT.le(at(cutoff)))
         .orderBy(LEDGER_LINE.CREATED_AT, LEDGER_LINE.SEQ)
@@ -252,19 +252,16 @@ final class BillingStore {
     Field<BigDecimal> charged =
         sum(
             when(
-                    LEDGER_LINE.LINE_TYPE.in(
-                        LineType.CHARGE.name(), LineType.PRORATION_CHARGE.name()),
+                    LEDGER_LINE.LINE_TYPE.in(LineType.CHARGE, LineType.PRORATION_CHARGE),
                     LEDGER_LINE.AMOUNT)
                 .otherwise(0L));
     Field<BigDecimal> credited =
         sum(
-            when(
-                    LEDGER_LINE.LINE_TYPE.eq(LineType.PRORATION_CREDIT.name()),
-                    LEDGER_LINE.AMOUNT.neg())
+            when(LEDGER_LINE.LINE_TYPE.eq(LineType.PRORATION_CREDIT), LEDGER_LINE.AMOUNT.neg())
                 .otherwise(0L));
     Field<BigDecimal> refunded =
         sum(
-            when(LEDGER_LINE.LINE_TYPE.eq(LineType.REFUND.name()), LEDGER_LINE.AMOUNT.neg())
+            when(LEDGER_LINE.LINE_TYPE.eq(LineType.REFUND), LEDGER_LINE.AMOUNT.neg())
                 .otherwise(0L));
     Field<Integer> lines = count();
     List<Field<?>> groups = new ArrayList<>(values);
@@ -335,11 +332,11 @@ final class BillingStore {
           new BillingLine(
               r.getLineId(),
               r.getAccountId(),
-              LineType.valueOf(r.getLineType()),
+              r.getLineType(),
               new Money(r.getAmount(), Currency.getInstance(r.getCurrency())),
               new BillingReference(r.getReferenceId(), tags.getOrDefault(r.getLineId(), Map.of())),
               new BillingPeriod(r.getPeriodStart().toInstant(), r.getPeriodEnd().toInstant()),
-              LineStatus.valueOf(r.getStatus()),
+              r.getStatus(),
               r.getPaymentId(),
               r.getFailureReason(),
               r.getIdempotencyKey(),

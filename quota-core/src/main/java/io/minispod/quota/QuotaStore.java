@@ -48,8 +48,8 @@ final class QuotaStore {
 
   private static final Logger log = LoggerFactory.getLogger(QuotaStore.class);
 
-  private static final List<String> LIVE =
-      List.of(AllocationStatus.PENDING.name(), AllocationStatus.CONFIRMED.name());
+  private static final List<AllocationStatus> LIVE =
+      List.of(AllocationStatus.PENDING, AllocationStatus.CONFIRMED);
   private static final int RECLAIM_BATCH = 500;
 
   private final Clock clock;
@@ -231,7 +231,7 @@ final class QuotaStore {
               a.owner(),
               a.idempotencyKey(),
               stored.fingerprint(),
-              a.status().name(),
+              a.status(),
               a.expiresAt() == null ? null : at(a.expiresAt()),
               at,
               at);
@@ -271,7 +271,7 @@ final class QuotaStore {
           throw QuotaConflictException.holdExpired(allocationId);
         }
         tx.update(ALLOCATION)
-            .set(ALLOCATION.STATUS, AllocationStatus.CONFIRMED.name())
+            .set(ALLOCATION.STATUS, AllocationStatus.CONFIRMED)
             .setNull(ALLOCATION.EXPIRES_AT)
             .set(ALLOCATION.UPDATED_AT, now())
             .where(ALLOCATION.ALLOCATION_ID.eq(allocationId))
@@ -379,7 +379,7 @@ final class QuotaStore {
   int reclaimExpired(DSLContext tx) {
     List<AllocationRecord> expired =
         tx.selectFrom(ALLOCATION)
-            .where(ALLOCATION.STATUS.eq(AllocationStatus.PENDING.name()))
+            .where(ALLOCATION.STATUS.eq(AllocationStatus.PENDING))
             .and(ALLOCATION.EXPIRES_AT.le(now()))
             .orderBy(ALLOCATION.ALLOCATION_ID)
             .limit(RECLAIM_BATCH)
@@ -415,7 +415,7 @@ final class QuotaStore {
     writes.add(ledgerInsert(tx, ledger, at));
     writes.add(
         tx.update(ALLOCATION)
-            .set(ALLOCATION.STATUS, status.name())
+            .set(ALLOCATION.STATUS, status)
             .setNull(ALLOCATION.EXPIRES_AT)
             .set(ALLOCATION.UPDATED_AT, at)
             .where(ALLOCATION.ALLOCATION_ID.in(allocations.stream().map(Allocation::id).toList())));
@@ -430,7 +430,7 @@ final class QuotaStore {
             .from(ALLOCATION_ITEM)
             .join(ALLOCATION)
             .on(ALLOCATION.ALLOCATION_ID.eq(ALLOCATION_ITEM.ALLOCATION_ID))
-            .where(ALLOCATION.STATUS.eq(AllocationStatus.PENDING.name()))
+            .where(ALLOCATION.STATUS.eq(AllocationStatus.PENDING))
             .groupBy(ALLOCATION_ITEM.POOL_KEY)
             .asTable("held");
     Field<BigDecimal> heldAmount =
@@ -597,7 +597,7 @@ final class QuotaStore {
                   r.getAllocationId(),
                   r.getOwner(),
                   r.getIdempotencyKey(),
-                  AllocationStatus.valueOf(r.getStatus()),
+                  r.getStatus(),
                   items.getOrDefault(r.getAllocationId(), List.of()),
                   r.getExpiresAt() == null ? null : r.getExpiresAt().toInstant(),
                   r.getCreatedAt().toInstant()),

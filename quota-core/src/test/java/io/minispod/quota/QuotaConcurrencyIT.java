@@ -240,7 +240,10 @@ final class QuotaConcurrencyIT {
             db.dsl()
                 .fetchCount(
                     ALLOCATION,
-                    ALLOCATION.STATUS.eq("EXPIRED").and(ALLOCATION.IDEMPOTENCY_KEY.like("hold-%"))))
+                    ALLOCATION
+                        .STATUS
+                        .eq(AllocationStatus.EXPIRED)
+                        .and(ALLOCATION.IDEMPOTENCY_KEY.like("hold-%"))))
         .isEqualTo(5);
     assertThat(nodeA.reconcile(false).isClean()).isTrue();
   }

@@ -472,9 +472,9 @@ final class DefaultSubscriptionService implements SubscriptionService, UpgradeSe
     return store.view(dsl, s);
   }
 
-  private static MinisPodException failure(UUID subscriptionId, String code, String message) {
+  private static MinisPodException failure(UUID subscriptionId, ErrorCode code, String message) {
     return new MinisPodException(
-        ErrorCode.valueOf(code), message, Map.of("subscriptionId", subscriptionId.toString()));
+        code, message, Map.of("subscriptionId", subscriptionId.toString()));
   }
 
   // ---------------------------------------------------------------- helpers

@@ -8,6 +8,7 @@ import static io.minispod.catalog.internal.db.Tables.INSTANCE_TRANSITION;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
 
+import io.minispod.ErrorCode;
 import io.minispod.billing.BillingPeriod;
 import io.minispod.catalog.CatalogPort;
 import io.minispod.catalog.Plan;
@@ -184,7 +185,7 @@ final class SubscriptionStore {
       DSLContext tx,
       UUID id,
       SubscriptionStatus status,
-      String failureCode,
+      ErrorCode failureCode,
       String failureReason,
       Instant now) {
     tx.update(SUBSCRIPTION)

@@ -219,8 +219,7 @@ public final class WorkflowRunner {
         w.getWorkflowId(),
         w.getStep(),
         failure.message());
-    return commit(
-        w, (tx, held) -> store.undo(tx, held, failure.code().name(), failure.message(), lease));
+    return commit(w, (tx, held) -> store.undo(tx, held, failure.code(), failure.message(), lease));
   }
 
   /**

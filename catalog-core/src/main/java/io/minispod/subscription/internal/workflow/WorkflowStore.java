@@ -4,6 +4,7 @@ import static io.minispod.catalog.internal.Columns.at;
 import static io.minispod.catalog.internal.Columns.truncate;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
 
+import io.minispod.ErrorCode;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,7 +145,7 @@ public final class WorkflowStore {
    * Starts compensating, keeping the error that made it necessary for the caller to see; false when
    * the lease was lost.
    */
-  boolean undo(DSLContext tx, Held held, String errorCode, String message, Duration lease) {
+  boolean undo(DSLContext tx, Held held, ErrorCode errorCode, String message, Duration lease) {
     return moveOn(
         tx.update(WORKFLOW)
             .set(WORKFLOW.ERROR_CODE, errorCode)

@@ -157,7 +157,7 @@ final class WorkflowRunnerIT {
     assertThat(kind.calls).containsExactly("A", WorkflowRunner.UNDO);
     WorkflowRecord failed = workflow(started);
     assertThat(failed.getStatus()).isEqualTo(WorkflowStatus.FAILED);
-    assertThat(failed.getErrorCode()).isEqualTo("PAYMENT_FAILED");
+    assertThat(failed.getErrorCode()).isEqualTo(ErrorCode.PAYMENT_FAILED);
     assertThat(failed.getErrorMessage()).isEqualTo("refused for good");
   }
 
@@ -237,7 +237,7 @@ final class WorkflowRunnerIT {
 
     WorkflowRecord failed = workflow(started);
     assertThat(failed.getStatus()).isEqualTo(WorkflowStatus.FAILED);
-    assertThat(failed.getErrorCode()).isEqualTo("INTERNAL_ERROR");
+    assertThat(failed.getErrorCode()).isEqualTo(ErrorCode.INTERNAL_ERROR);
     assertThat(failed.getErrorMessage()).isEqualTo("unexpected failure in step A");
   }
 
