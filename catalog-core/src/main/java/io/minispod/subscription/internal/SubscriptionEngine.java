@@ -45,6 +45,7 @@ public final class SubscriptionEngine {
   private final SubscriptionStore store;
   private final WorkflowRunner runner;
   private final DefaultSubscriptionService subscriptions;
+  private final DefaultUpgradeService upgrades;
   private final DefaultInstanceService instances;
   private final DefaultAnalyticsService analytics;
   private final DefaultHealthMonitor healthMonitor;
@@ -129,19 +130,29 @@ public final class SubscriptionEngine {
             settings.workflowLease(),
             settings.backoff(),
             settings.observer());
+    SubscriptionOperations operations = new SubscriptionOperations(dsl, store, workflows, runner);
     this.subscriptions =
         new DefaultSubscriptionService(
             dsl,
             catalog,
             store,
-            workflows,
-            runner,
+            operations,
             footprint,
             settings.quota(),
             settings.billing(),
             settings.upgradePolicy(),
             clock,
             settings.instancesPerUser());
+    this.upgrades =
+        new DefaultUpgradeService(
+            catalog,
+            store,
+            operations,
+            footprint,
+            settings.quota(),
+            settings.billing(),
+            settings.upgradePolicy(),
+            clock);
     this.instances =
         new DefaultInstanceService(dsl, store, catalog, settings.provisioner(), specs, clock);
     this.analytics = new DefaultAnalyticsService(dsl, settings.quota(), settings.billing());
@@ -174,7 +185,7 @@ public final class SubscriptionEngine {
    * @return the upgrade service
    */
   public UpgradeService upgrades() {
-    return subscriptions;
+    return upgrades;
   }
 
   /**

@@ -1,0 +1,141 @@
+package io.minispod.subscription.internal;
+
+import io.minispod.FieldErrors;
+import io.minispod.billing.BillingPeriod;
+import io.minispod.billing.BillingService;
+import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.ServiceStructure;
+import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.quota.PoolAvailability;
+import io.minispod.quota.QuotaItem;
+import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.InvalidPlanException;
+import io.minispod.subscription.Subscription;
+import io.minispod.subscription.SubscriptionConflictException;
+import io.minispod.subscription.UpgradeDecision;
+import io.minispod.subscription.UpgradeOption;
+import io.minispod.subscription.UpgradePolicy;
+import io.minispod.subscription.UpgradeService;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Answers upgrade options and starts upgrade workflows, run on the caller's thread. */
+final class DefaultUpgradeService implements UpgradeService {
+
+  private final CatalogPort catalog;
+  private final SubscriptionStore store;
+  private final SubscriptionOperations operations;
+  private final QuotaFootprint footprint;
+  private final QuotaManager quota;
+  private final BillingService billing;
+  private final UpgradePolicy policy;
+  private final Clock clock;
+
+  DefaultUpgradeService(
+      CatalogPort catalog,
+      SubscriptionStore store,
+      SubscriptionOperations operations,
+      QuotaFootprint footprint,
+      QuotaManager quota,
+      BillingService billing,
+      UpgradePolicy policy,
+      Clock clock) {
+    this.catalog = catalog;
+    this.store = store;
+    this.operations = operations;
+    this.footprint = footprint;
+    this.quota = quota;
+    this.billing = billing;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<UpgradeOption> options(String userId, UUID subscriptionId) {
+    SubscriptionRecord s = operations.own(userId, subscriptionId);
+    ServiceStructure service = catalog.service(s.getServiceId());
+    Plan current = catalog.plan(s.getServiceId(), s.getPlanId());
+    BillingPeriod period =
+        new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant());
+    Instant now = clock.instant();
+    List<Plan> allowed =
+        service.activePlans().stream().filter(p -> policy.evaluate(current, p).allowed()).toList();
+    Map<UUID, PoolAvailability> availability = new HashMap<>();
+    if (!allowed.isEmpty()) {
+      quota
+          .availability(allowed.stream().map(p -> Plan.poolKey(p.id())).toList())
+          .forEach(
+              a -> availability.put(UUID.fromString(a.poolKey().substring("plan:".length())), a));
+    }
+    Instant changeAt = period.contains(now) ? now : period.start();
+    return allowed.stream()
+        .map(
+            p ->
+                new UpgradeOption(
+                    p,
+                    billing.quoteUpgrade(
+                        userId, subscriptionId.toString(), period, p.price().amount(), changeAt),
+                    availability.get(p.id()).available()))
+        .toList();
+  }
+
+  @Override
+  public Subscription upgrade(
+      String userId, UUID subscriptionId, String targetPlanSlug, String idempotencyKey) {
+    FieldErrors errors = new FieldErrors();
+    SubscriptionOperations.checkId(errors, "planSlug", targetPlanSlug);
+    SubscriptionOperations.checkId(errors, "idempotencyKey", idempotencyKey);
+    errors.throwIfAny();
+    SubscriptionRecord s = operations.own(userId, subscriptionId);
+    if (operations.started(subscriptionId, UpgradeWorkflow.KIND, idempotencyKey)) {
+      return operations.outcomeOf(subscriptionId, idempotencyKey, UpgradeWorkflow.KIND);
+    }
+    ServiceStructure service = catalog.service(s.getServiceId());
+    Plan current = catalog.plan(s.getServiceId(), s.getPlanId());
+    Plan target =
+        service.plans().stream()
+            .filter(p -> p.slug().equals(targetPlanSlug))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new InvalidPlanException(
+                        service.definition().slug(),
+                        targetPlanSlug,
+                        InvalidPlanException.UNKNOWN_PLAN));
+    UpgradeDecision decision = policy.evaluate(current, target);
+    if (!decision.allowed()) {
+      throw new InvalidPlanException(
+          service.definition().slug(), targetPlanSlug, decision.reason());
+    }
+    List<QuotaItem> targetItems = footprint.items(userId, target);
+    return operations.startAndRun(
+        subscriptionId,
+        UpgradeWorkflow.KIND,
+        idempotencyKey,
+        tx -> {
+          SubscriptionRecord locked = store.lockSubscription(tx, subscriptionId).orElseThrow();
+          operations.requireIdle(tx, locked);
+          if (!locked.getPlanId().equals(current.id())) {
+            throw new SubscriptionConflictException(
+                subscriptionId, "its plan changed while the upgrade was being prepared");
+          }
+          SubscriptionOperations.allocate(
+              target, () -> quota.inTransaction(tx).swap(locked.getAllocationId(), targetItems));
+          return operations.start(
+              tx,
+              UpgradeWorkflow.KIND,
+              subscriptionId,
+              idempotencyKey,
+              UpgradeWorkflow.CHARGE,
+              current.id(),
+              target.id(),
+              clock.instant());
+        },
+        () -> catalog.quotaChanged(List.of(current.id(), target.id())));
+  }
+}

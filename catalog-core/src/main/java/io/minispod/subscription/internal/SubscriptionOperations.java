@@ -1,0 +1,217 @@
+package io.minispod.subscription.internal;
+
+import io.minispod.ErrorCode;
+import io.minispod.FieldErrors;
+import io.minispod.MinisPodException;
+import io.minispod.ValidationException;
+import io.minispod.catalog.CatalogNotFoundException;
+import io.minispod.catalog.Plan;
+import io.minispod.catalog.internal.DatabaseFailures;
+import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import io.minispod.quota.Allocation;
+import io.minispod.quota.QuotaExceededException;
+import io.minispod.subscription.InsufficientResourcesException;
+import io.minispod.subscription.PlanQuotaExceededException;
+import io.minispod.subscription.Subscription;
+import io.minispod.subscription.SubscriptionConflictException;
+import io.minispod.subscription.SubscriptionStatus;
+import io.minispod.subscription.internal.workflow.WorkflowRunner;
+import io.minispod.subscription.internal.workflow.WorkflowStatus;
+import io.minispod.subscription.internal.workflow.WorkflowStore;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * What starting and answering an operation on a subscription share, whichever service starts it:
+ * finding the caller's own subscription, starting a workflow in one locking transaction and running
+ * it, and telling its outcome (the subscription, or the error that ended the workflow).
+ */
+final class SubscriptionOperations {
+
+  private static final int MAX_ID_LENGTH = 150;
+
+  private final DSLContext dsl;
+  private final SubscriptionStore store;
+  private final WorkflowStore workflows;
+  private final WorkflowRunner runner;
+
+  SubscriptionOperations(
+      DSLContext dsl, SubscriptionStore store, WorkflowStore workflows, WorkflowRunner runner) {
+    this.dsl = dsl;
+    this.store = store;
+    this.workflows = workflows;
+    this.runner = runner;
+  }
+
+  /**
+   * The user's subscription, or not found: another user's ids are reported exactly like unknown
+   * ones, and so are failed subscriptions, which keep nothing.
+   */
+  SubscriptionRecord own(String userId, UUID subscriptionId) {
+    checkUser(userId);
+    if (subscriptionId == null) {
+      throw ValidationException.of("subscriptionId", "must be given");
+    }
+    return read(tx -> store.subscription(tx, subscriptionId))
+        .filter(s -> s.getUserId().equals(userId))
+        .filter(s -> s.getStatus() != SubscriptionStatus.FAILED)
+        .orElseThrow(() -> CatalogNotFoundException.subscription(subscriptionId));
+  }
+
+  /** Whether a request with this key already started a workflow of this kind. */
+  boolean started(UUID subscriptionId, String kind, String idempotencyKey) {
+    return workflows.find(dsl, subscriptionId, kind, idempotencyKey).isPresent();
+  }
+
+  /**
+   * Starts a workflow in the caller's transaction, leased to this node so that it runs the first
+   * step at once.
+   */
+  WorkflowRecord start(
+      DSLContext tx,
+      String kind,
+      UUID subscriptionId,
+      String idempotencyKey,
+      String firstStep,
+      UUID fromPlanId,
+      UUID toPlanId,
+      Instant now) {
+    return workflows.start(
+        tx,
+        kind,
+        subscriptionId,
+        idempotencyKey,
+        firstStep,
+        fromPlanId,
+        toPlanId,
+        runner.nodeId(),
+        now,
+        runner.lease());
+  }
+
+  /** Tells the runner's observer that a workflow is about to be started (a test may stop here). */
+  void beforeStart(String kind) {
+    runner.beforeStart(kind);
+  }
+
+  /** Runs a workflow this node has just started, on the caller's thread. */
+  void run(WorkflowRecord started) {
+    runner.runStarted(started);
+  }
+
+  /** Refuses a change to a subscription that is not active or has an operation in progress. */
+  void requireIdle(DSLContext tx, SubscriptionRecord locked) {
+    if (locked.getStatus() != SubscriptionStatus.ACTIVE) {
+      throw new SubscriptionConflictException(
+          locked.getSubscriptionId(),
+          "it is " + locked.getStatus() + "; only an active subscription can change");
+    }
+    if (workflows.running(tx, locked.getSubscriptionId()).isPresent()) {
+      throw new SubscriptionConflictException(
+          locked.getSubscriptionId(), "another operation is in progress");
+    }
+  }
+
+  /**
+   * Starts a workflow of an existing subscription in one transaction (which locks the subscription
+   * and refuses a second operation in flight), then runs it on this thread.
+   */
+  Subscription startAndRun(
+      UUID subscriptionId,
+      String kind,
+      String idempotencyKey,
+      Function<DSLContext, WorkflowRecord> start,
+      Runnable afterStart) {
+    WorkflowRecord workflow;
+    try {
+      workflow = dsl.transactionResult(cfg -> start.apply(cfg.dsl()));
+    } catch (DataAccessException e) {
+      String constraint = DatabaseFailures.violatedUnique(e);
+      if ("workflow_one_running_per_subscription".equals(constraint)) {
+        throw new SubscriptionConflictException(subscriptionId, "another operation is in progress");
+      }
+      if ("workflow_idempotency_unique".equals(constraint)) {
+        return outcomeOf(subscriptionId, idempotencyKey, kind);
+      }
+      throw DatabaseFailures.internal(e);
+    }
+    afterStart.run();
+    run(workflow);
+    return outcomeOf(subscriptionId, idempotencyKey, kind);
+  }
+
+  /**
+   * What a workflow came to, as its caller should see it: the subscription, or the error that ended
+   * the workflow. A workflow still running (waiting for a retry, or on another node) gives the
+   * subscription as it is now.
+   */
+  Subscription outcomeOf(UUID subscriptionId, String idempotencyKey, String kind) {
+    SubscriptionRecord s = store.subscription(dsl, subscriptionId).orElseThrow();
+    // A subscribe fails exactly when its subscription does; an upgrade or cancel can fail while
+    // the subscription stays active, so only those always need their workflow.
+    if (!SubscribeWorkflow.KIND.equals(kind) || s.getStatus() == SubscriptionStatus.FAILED) {
+      Optional<WorkflowRecord> w = workflows.find(dsl, subscriptionId, kind, idempotencyKey);
+      if (w.isPresent() && w.get().getStatus() == WorkflowStatus.FAILED) {
+        throw failure(subscriptionId, w.get().getErrorCode(), w.get().getErrorMessage());
+      }
+    }
+    return view(s);
+  }
+
+  /**
+   * A subscription as its owner sees it, its service and plan read through the catalog's caches
+   * (this runs outside any transaction, so a cache miss may take a connection of its own).
+   */
+  Subscription view(SubscriptionRecord s) {
+    return store.view(dsl, s);
+  }
+
+  private static MinisPodException failure(UUID subscriptionId, ErrorCode code, String message) {
+    return new MinisPodException(
+        code, message, Map.of("subscriptionId", subscriptionId.toString()));
+  }
+
+  /** Translates a refusal of the quota manager into the catalog's error for that pool. */
+  static Allocation allocate(Plan plan, Supplier<Allocation> allocation) {
+    try {
+      return allocation.get();
+    } catch (QuotaExceededException e) {
+      if (e.poolKey().equals(Plan.poolKey(plan.id()))) {
+        throw new PlanQuotaExceededException(plan, e.available(), e.total());
+      }
+      throw new InsufficientResourcesException(
+          QuotaFootprint.resourceName(e.poolKey()), e.requested(), e.available(), e.total());
+    }
+  }
+
+  /** Runs reads outside any transaction: each statement on its own, in autocommit. */
+  <T> T read(Function<DSLContext, T> query) {
+    return query.apply(dsl);
+  }
+
+  static void checkUser(String userId) {
+    FieldErrors errors = new FieldErrors();
+    checkId(errors, "userId", userId);
+    errors.throwIfAny();
+  }
+
+  static void checkId(FieldErrors errors, String field, String value) {
+    if (errors.require(value != null && !value.isBlank(), field, "must not be blank")) {
+      errors.require(
+          value.length() <= MAX_ID_LENGTH,
+          field,
+          "must be at most " + MAX_ID_LENGTH + " characters, was " + value.length());
+      errors.require(
+          value.chars().noneMatch(Character::isISOControl),
+          field,
+          "must not contain control characters");
+    }
+  }
+}
