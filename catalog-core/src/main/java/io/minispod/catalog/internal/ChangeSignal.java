@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * The payloads sent on the {@value #CHANNEL} channel. {@code catalog} comes from the triggers on
  * the catalog tables (any committed change); {@code quota:<node>:<plan id>,…} from {@link
- * Catalog#quotaChanged} on the node that changed those plans' usage.
+ * io.minispod.catalog.CatalogPort#quotaChanged} on the node that changed those plans' usage.
  */
 record ChangeSignal(Kind kind, String origin, List<UUID> planIds) {
 
