@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
@@ -111,9 +110,7 @@ public final class WorkflowRunner {
    */
   public void runStarted(WorkflowRecord started) {
     observer.committed(started.getKind(), null);
-    if (runStep(started)) {
-      run(started.getWorkflowId());
-    }
+    run(started);
   }
 
   /**
@@ -123,34 +120,41 @@ public final class WorkflowRunner {
    * @return how many were claimed
    */
   public int runDue(int limit) {
-    List<UUID> claimed =
+    List<WorkflowRecord> claimed =
         dsl.transactionResult(cfg -> store.claimDue(cfg.dsl(), nodeId, now(), lease, limit));
-    for (UUID id : claimed) {
+    for (WorkflowRecord workflow : claimed) {
       try {
-        run(id);
+        run(workflow);
       } catch (RuntimeException e) {
-        log.warn("Workflow {} stopped on an unexpected error; it will be retried", id, e);
+        log.warn(
+            "Workflow {} stopped on an unexpected error; it will be retried",
+            workflow.getWorkflowId(),
+            e);
       }
     }
     return claimed.size();
   }
 
-  /** Runs a workflow this node holds, step after step, while it holds it. */
-  private void run(UUID workflowId) {
-    while (true) {
-      Optional<WorkflowRecord> workflow = store.find(dsl, workflowId);
-      if (workflow.isEmpty() || !ownedByUs(workflow.get())) {
+  /**
+   * Runs a workflow this node has just claimed or started, step after step, while that claim (its
+   * generation) still holds it.
+   */
+  private void run(WorkflowRecord claimed) {
+    long generation = claimed.getLeaseGeneration();
+    WorkflowRecord workflow = claimed;
+    while (runStep(workflow)) {
+      Optional<WorkflowRecord> next = store.find(dsl, workflow.getWorkflowId());
+      if (next.isEmpty() || !heldByThisClaim(next.get(), generation)) {
         return;
       }
-      if (!runStep(workflow.get())) {
-        return;
-      }
+      workflow = next.get();
     }
   }
 
-  private boolean ownedByUs(WorkflowRecord w) {
+  private boolean heldByThisClaim(WorkflowRecord w, long generation) {
     return w.getStatus() == WorkflowStatus.RUNNING
         && nodeId.equals(w.getLeaseOwner())
+        && w.getLeaseGeneration() == generation
         && w.getLeaseExpiresAt() != null
         && w.getLeaseExpiresAt().toInstant().isAfter(now());
   }
@@ -228,7 +232,7 @@ public final class WorkflowRunner {
    */
   private boolean commit(WorkflowRecord w, StepResult.Record outcome) {
     observer.beforeCommit(w.getKind(), w.getStep());
-    Held held = new Held(w.getWorkflowId(), nodeId, now());
+    Held held = new Held(w.getWorkflowId(), nodeId, w.getLeaseGeneration(), now());
     try {
       dsl.transaction(
           cfg -> {

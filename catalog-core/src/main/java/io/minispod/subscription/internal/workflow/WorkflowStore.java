@@ -18,8 +18,10 @@ import org.jooq.UpdateSetMoreStep;
 /**
  * The persisted workflows. A workflow row names the next step to run and carries a lease: the node
  * named in {@code lease_owner} runs it until {@code lease_expires_at}; after that, any node may
- * claim it. Every change made while running a step is fenced by the lease, so a node that lost its
- * lease (it stalled past the expiry and another node took over) changes nothing.
+ * claim it, and every claim increments {@code lease_generation}, the claim's fencing token. Every
+ * change made while running a step is fenced by the lease and its generation, so an attempt that
+ * lost its lease (it stalled past the expiry and the workflow was claimed again, even by the same
+ * node) changes nothing.
  */
 public final class WorkflowStore {
 
@@ -52,6 +54,7 @@ public final class WorkflowStore {
         .set(WORKFLOW.NEXT_ATTEMPT_AT, at(now))
         .set(WORKFLOW.LEASE_OWNER, owner)
         .set(WORKFLOW.LEASE_EXPIRES_AT, at(now.plus(lease)))
+        .set(WORKFLOW.LEASE_GENERATION, 1L)
         .set(WORKFLOW.CREATED_AT, at(now))
         .set(WORKFLOW.UPDATED_AT, at(now))
         .returning()
@@ -83,9 +86,13 @@ public final class WorkflowStore {
 
   /**
    * Claims due workflows whose lease is free or expired: each is leased to {@code owner} until
-   * {@code now + lease}. Rows another node is claiming at this moment are skipped, not waited for.
+   * {@code now + lease} under a new generation (its fencing token). Rows another node is claiming
+   * at this moment are skipped, not waited for.
+   *
+   * @return the claimed workflows as they are now
    */
-  public List<UUID> claimDue(DSLContext tx, String owner, Instant now, Duration lease, int limit) {
+  public List<WorkflowRecord> claimDue(
+      DSLContext tx, String owner, Instant now, Duration lease, int limit) {
     List<UUID> due =
         tx.select(WORKFLOW.WORKFLOW_ID)
             .from(WORKFLOW)
@@ -97,15 +104,17 @@ public final class WorkflowStore {
             .forUpdate()
             .skipLocked()
             .fetch(WORKFLOW.WORKFLOW_ID);
-    if (!due.isEmpty()) {
-      tx.update(WORKFLOW)
-          .set(WORKFLOW.LEASE_OWNER, owner)
-          .set(WORKFLOW.LEASE_EXPIRES_AT, at(now.plus(lease)))
-          .set(WORKFLOW.UPDATED_AT, at(now))
-          .where(WORKFLOW.WORKFLOW_ID.in(due))
-          .execute();
+    if (due.isEmpty()) {
+      return List.of();
     }
-    return due;
+    return tx.update(WORKFLOW)
+        .set(WORKFLOW.LEASE_OWNER, owner)
+        .set(WORKFLOW.LEASE_EXPIRES_AT, at(now.plus(lease)))
+        .set(WORKFLOW.LEASE_GENERATION, WORKFLOW.LEASE_GENERATION.plus(1))
+        .set(WORKFLOW.UPDATED_AT, at(now))
+        .where(WORKFLOW.WORKFLOW_ID.in(due))
+        .returning()
+        .fetch();
   }
 
   private static Condition heldBy(Held held) {
@@ -114,6 +123,7 @@ public final class WorkflowStore {
         .eq(held.workflowId())
         .and(WORKFLOW.STATUS.eq(WorkflowStatus.RUNNING))
         .and(WORKFLOW.LEASE_OWNER.eq(held.owner()))
+        .and(WORKFLOW.LEASE_GENERATION.eq(held.generation()))
         .and(WORKFLOW.LEASE_EXPIRES_AT.gt(at(held.now())));
   }
 

@@ -18,13 +18,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -122,7 +126,7 @@ final class WorkflowRunnerIT {
     assertThat(events)
         .containsExactly(
             "committed TWO_STEPS null", "committed TWO_STEPS A", "committed TWO_STEPS B");
-    assertThat(workflow(started).getErrorMessage()).isEqualTo("finished by node-1");
+    assertThat(workflow(started).getErrorMessage()).isEqualTo("finished by node-1 at claim 1");
   }
 
   @Test
@@ -261,9 +265,49 @@ final class WorkflowRunnerIT {
     assertThat(takeover.calls).containsExactly("A");
     WorkflowRecord done = workflow(started);
     assertThat(done.getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
-    assertThat(done.getErrorMessage()).isEqualTo("finished by node-2");
+    assertThat(done.getErrorMessage()).isEqualTo("finished by node-2 at claim 2");
     assertThat(stalled.calls).containsExactly("A");
     assertThat(events).containsExactly("committed CONTESTED null");
+  }
+
+  @Test
+  void sameNode_reclaimingItsOwnExpiredWorkflow_fencesOffItsStalledAttempt() throws Exception {
+    // Both attempts run on node-1: only the claim's generation tells the stalled one apart.
+    CountDownLatch firstAttemptInStep = new CountDownLatch(1);
+    CountDownLatch releaseFirstAttempt = new CountDownLatch(1);
+    CountDownLatch secondAttemptInStep = new CountDownLatch(1);
+    CountDownLatch releaseSecondAttempt = new CountDownLatch(1);
+    Scripted kind =
+        new Scripted("RECLAIMED", true)
+            .script("A", Act.FINISH, Act.FINISH)
+            .pauseInStep(
+                List.of(firstAttemptInStep, secondAttemptInStep),
+                List.of(releaseFirstAttempt, releaseSecondAttempt));
+    WorkflowRunner runner = runner(kind, "node-1");
+    WorkflowRecord started = start(kind, "A");
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> first = threads.submit(() -> runner.runStarted(started));
+      assertThat(firstAttemptInStep.await(10, TimeUnit.SECONDS)).isTrue();
+      clock.advance(LEASE.plusSeconds(1));
+      Future<Integer> second = threads.submit(() -> runner.runDue(10));
+      assertThat(secondAttemptInStep.await(10, TimeUnit.SECONDS)).isTrue();
+
+      releaseFirstAttempt.countDown(); // the stalled attempt wakes while the second still runs
+      first.get(10, TimeUnit.SECONDS);
+      assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+      assertThat(workflow(started).getErrorMessage()).isNull();
+
+      releaseSecondAttempt.countDown();
+      assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    } finally {
+      threads.shutdownNow();
+    }
+    WorkflowRecord done = workflow(started);
+    assertThat(done.getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+    assertThat(done.getErrorMessage()).isEqualTo("finished by node-1 at claim 2");
+    assertThat(done.getLeaseGeneration()).as("the second claim's token").isEqualTo(2);
+    assertThat(kind.calls).containsExactly("A", "A");
   }
 
   @Test
@@ -339,8 +383,10 @@ final class WorkflowRunnerIT {
     private final String name;
     private final boolean compensates;
     private final Map<String, Deque<Act>> scripts = new HashMap<>();
-    private final List<String> calls = new ArrayList<>();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
     private Runnable beforeAnswer = () -> {};
+    private final Deque<CountDownLatch> inStep = new ArrayDeque<>();
+    private final Deque<CountDownLatch> release = new ArrayDeque<>();
 
     Scripted(String name, boolean compensates) {
       this.name = name;
@@ -349,6 +395,16 @@ final class WorkflowRunnerIT {
 
     Scripted script(String step, Act... acts) {
       scripts.put(step, new ArrayDeque<>(List.of(acts)));
+      return this;
+    }
+
+    /**
+     * The n-th call of a step signals the n-th latch of {@code entered}, then waits for its
+     * release.
+     */
+    Scripted pauseInStep(List<CountDownLatch> entered, List<CountDownLatch> released) {
+      inStep.addAll(entered);
+      release.addAll(released);
       return this;
     }
 
@@ -379,6 +435,27 @@ final class WorkflowRunnerIT {
       return compensates;
     }
 
+    private void pauseIfScripted() {
+      CountDownLatch entered;
+      CountDownLatch released;
+      synchronized (this) {
+        entered = inStep.pollFirst();
+        released = release.pollFirst();
+      }
+      if (entered == null) {
+        return;
+      }
+      entered.countDown();
+      try {
+        if (!released.await(10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("a paused step was never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
     private StepResult act(String step, WorkflowRecord w) {
       calls.add(step);
       Deque<Act> script = scripts.get(step);
@@ -386,6 +463,7 @@ final class WorkflowRunnerIT {
       Act act =
           script == null && step.equals(WorkflowRunner.UNDO) ? Act.FINISH : script.removeFirst();
       beforeAnswer.run();
+      pauseIfScripted();
       return switch (act) {
         case NEXT -> StepResult.next((tx, held) -> store.advance(tx, held, "B", LEASE));
         case FINISH ->
@@ -394,7 +472,9 @@ final class WorkflowRunnerIT {
                 : StepResult.finish(
                     (tx, held) -> {
                       tx.update(WORKFLOW)
-                          .set(WORKFLOW.ERROR_MESSAGE, "finished by " + held.owner())
+                          .set(
+                              WORKFLOW.ERROR_MESSAGE,
+                              "finished by " + held.owner() + " at claim " + held.generation())
                           .where(WORKFLOW.WORKFLOW_ID.eq(held.workflowId()))
                           .execute();
                       return store.finish(tx, held, WorkflowStatus.SUCCEEDED);
