@@ -150,5 +150,6 @@ public final class Subscriptions implements AutoCloseable {
       background.shutdownNow();
       background = null;
     }
+    engine.close();
   }
 }

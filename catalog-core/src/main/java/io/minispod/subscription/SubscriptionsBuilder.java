@@ -24,6 +24,7 @@ public final class SubscriptionsBuilder {
   private long instancesPerUser = 10;
   private ResourceLimits clusterCapacity = new ResourceLimits(64_000, 262_144, 10_000);
   private Duration workflowLease = Duration.ofMinutes(2);
+  private Duration workflowHeartbeat;
   private Duration runnerInterval = Duration.ofSeconds(5);
   private Backoff backoff = Backoff.DEFAULT;
   private Duration healthCheckInterval = Duration.ofMinutes(1);
@@ -111,14 +112,27 @@ public final class SubscriptionsBuilder {
   }
 
   /**
-   * How long a node may run a workflow step before another node may take the workflow over.
-   * Default: 2 minutes; it must exceed the slowest provisioning.
+   * How long a node's claim of a workflow lasts without a heartbeat: a step in progress renews it
+   * (see {@link #workflowHeartbeat}), so a slow step keeps it; a node that dies or stalls loses it
+   * after this long, and another node takes the workflow over. Default: 2 minutes.
    *
    * @param lease the lease
    * @return this builder
    */
   public SubscriptionsBuilder workflowLease(Duration lease) {
     this.workflowLease = positive(lease, "workflow lease");
+    return this;
+  }
+
+  /**
+   * How often a step in progress renews its workflow's lease, in real time. Default: a third of the
+   * lease. It must be well below the lease.
+   *
+   * @param interval the pause between two renewals
+   * @return this builder
+   */
+  public SubscriptionsBuilder workflowHeartbeat(Duration interval) {
+    this.workflowHeartbeat = positive(interval, "workflow heartbeat");
     return this;
   }
 
@@ -196,6 +210,14 @@ public final class SubscriptionsBuilder {
    * @return the subscriptions; call {@link Subscriptions#start()} to run the background work
    */
   public Subscriptions build() {
+    Duration heartbeat = workflowHeartbeat == null ? workflowLease.dividedBy(3) : workflowHeartbeat;
+    if (heartbeat.compareTo(workflowLease) >= 0) {
+      throw new IllegalArgumentException(
+          "workflow heartbeat must be shorter than the lease "
+              + workflowLease
+              + ", was "
+              + heartbeat);
+    }
     return new Subscriptions(
         new SubscriptionEngine(
             new SubscriptionEngine.Settings(
@@ -211,6 +233,7 @@ public final class SubscriptionsBuilder {
                 instancesPerUser,
                 clusterCapacity,
                 workflowLease,
+                heartbeat,
                 backoff,
                 healthCheckInterval,
                 healthThreshold,

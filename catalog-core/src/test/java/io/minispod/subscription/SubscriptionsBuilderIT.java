@@ -63,6 +63,22 @@ final class SubscriptionsBuilderIT {
   }
 
   @Test
+  void workflowHeartbeat_notShorterThanTheLease_isRefused() {
+    try (Platform platform = Platform.start(db.dataSource(), clock)) {
+      SubscriptionsBuilder builder =
+          Subscriptions.builder(platform.catalog, platform.billing, platform.provisioner)
+              .workflowLease(Duration.ofSeconds(30))
+              .workflowHeartbeat(Duration.ofSeconds(30));
+
+      assertThatThrownBy(builder::build)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("workflow heartbeat must be shorter than the lease PT30S");
+      assertThatThrownBy(() -> builder.workflowHeartbeat(Duration.ZERO))
+          .hasMessageContaining("workflow heartbeat must be positive");
+    }
+  }
+
+  @Test
   void start_runsDueWorkflowsInTheBackgroundUntilClosed() {
     try (Platform platform =
         Platform.start(

@@ -30,7 +30,7 @@ import org.jooq.DSLContext;
  * the subscribe, upgrade and cancel kinds, and the services a host calls. {@link
  * io.minispod.subscription.Subscriptions} is its public face.
  */
-public final class SubscriptionEngine {
+public final class SubscriptionEngine implements AutoCloseable {
 
   /**
    * How long a subscribe's quota hold lasts before the workflow that keeps it starts; a node that
@@ -65,6 +65,7 @@ public final class SubscriptionEngine {
    * @param instancesPerUser live instances per user
    * @param clusterCapacity what the cluster holds in all
    * @param workflowLease how long a step's lease lasts
+   * @param workflowHeartbeat how often a step in progress renews its lease, in real time
    * @param backoff how failed steps are retried
    * @param healthInterval how often an instance is checked
    * @param healthThreshold results in a row that move an instance
@@ -84,6 +85,7 @@ public final class SubscriptionEngine {
       long instancesPerUser,
       ResourceLimits clusterCapacity,
       Duration workflowLease,
+      Duration workflowHeartbeat,
       Backoff backoff,
       Duration healthInterval,
       int healthThreshold,
@@ -128,6 +130,7 @@ public final class SubscriptionEngine {
             clock,
             "node-" + UUID.randomUUID(),
             settings.workflowLease(),
+            settings.workflowHeartbeat(),
             settings.backoff(),
             settings.observer());
     SubscriptionOperations operations = new SubscriptionOperations(dsl, store, workflows, runner);
@@ -229,5 +232,11 @@ public final class SubscriptionEngine {
       total += claimed;
     } while (claimed == RUNNER_BATCH);
     return total;
+  }
+
+  /** Stops the workflow runner's heartbeats. */
+  @Override
+  public void close() {
+    runner.close();
   }
 }

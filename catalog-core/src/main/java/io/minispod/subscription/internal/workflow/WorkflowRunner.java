@@ -8,6 +8,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
@@ -23,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>What each step does belongs to its {@link WorkflowKind}; this class knows nothing of
  * subscriptions, payments or provisioning.
  */
-public final class WorkflowRunner {
+public final class WorkflowRunner implements AutoCloseable {
 
   /** The name of every kind's compensating step. */
   public static final String UNDO = "UNDO";
@@ -37,8 +41,16 @@ public final class WorkflowRunner {
   private final Clock clock;
   private final String nodeId;
   private final Duration lease;
+  private final Duration heartbeat;
   private final Backoff backoff;
   private final StepObserver observer;
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "minispod-workflow-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /**
    * A runner for the given kinds.
@@ -50,7 +62,9 @@ public final class WorkflowRunner {
    *     {@code null} for an unexpected one (logged, retried, reported as an internal error)
    * @param clock the clock for leases and retries
    * @param nodeId this node's lease owner name
-   * @param lease how long a claim or a step's lease lasts
+   * @param lease how long a claim or a step's lease lasts, on {@code clock}
+   * @param heartbeat how often, in real time, the lease of a step in progress is renewed; well
+   *     below the lease, so that a slow step (a cold image pull) keeps it
    * @param backoff how failed steps are retried
    * @param observer told before and after every commit
    */
@@ -62,6 +76,7 @@ public final class WorkflowRunner {
       Clock clock,
       String nodeId,
       Duration lease,
+      Duration heartbeat,
       Backoff backoff,
       StepObserver observer) {
     this.dsl = dsl;
@@ -71,6 +86,7 @@ public final class WorkflowRunner {
     this.clock = clock;
     this.nodeId = nodeId;
     this.lease = lease;
+    this.heartbeat = heartbeat;
     this.backoff = backoff;
     this.observer = observer;
   }
@@ -164,7 +180,7 @@ public final class WorkflowRunner {
     WorkflowKind kind = kind(w);
     StepResult result;
     try {
-      result = step(kind, w.getStep()).run(w);
+      result = runWithHeartbeat(step(kind, w.getStep()), w);
     } catch (RuntimeException e) {
       StepFailure failure = failures.apply(e);
       if (failure == null) {
@@ -180,6 +196,37 @@ public final class WorkflowRunner {
     }
     result.afterCommit().run();
     return result.continues();
+  }
+
+  /**
+   * Runs a step's outside calls while renewing its lease every {@code heartbeat}, so that a step
+   * slower than the lease keeps it. The renewals stop when the calls return: a node that stalls
+   * after them (or whose heartbeats stall with it) loses the lease, and its claim's generation
+   * fences off whatever it tries to record later.
+   */
+  private StepResult runWithHeartbeat(Step step, WorkflowRecord w) {
+    ScheduledFuture<?> beating =
+        heartbeats.scheduleWithFixedDelay(
+            () -> renew(w), heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return step.run(w);
+    } finally {
+      beating.cancel(false);
+    }
+  }
+
+  private void renew(WorkflowRecord w) {
+    try {
+      Held held = new Held(w.getWorkflowId(), nodeId, w.getLeaseGeneration(), now());
+      if (!dsl.transactionResult(cfg -> store.renew(cfg.dsl(), held, lease))) {
+        log.warn(
+            "Workflow {} was claimed again while step {} ran here; its outcome will not be recorded",
+            w.getWorkflowId(),
+            w.getStep());
+      }
+    } catch (RuntimeException e) {
+      log.warn("Could not renew the lease of workflow {}", w.getWorkflowId(), e);
+    }
   }
 
   private static Step step(WorkflowKind kind, String name) {
@@ -246,6 +293,12 @@ public final class WorkflowRunner {
     }
     observer.committed(w.getKind(), w.getStep());
     return true;
+  }
+
+  /** Stops renewing leases; steps still running lose theirs when it expires. */
+  @Override
+  public void close() {
+    heartbeats.shutdownNow();
   }
 
   private Instant now() {

@@ -128,6 +128,23 @@ public final class WorkflowStore {
   }
 
   /**
+   * Extends the lease of a step in progress to {@code now + lease}, while the claim still holds the
+   * workflow (its generation unchanged, so nobody claimed it since, even if it expired meanwhile).
+   *
+   * @return false when the workflow was claimed again or ended
+   */
+  public boolean renew(DSLContext tx, Held held, Duration lease) {
+    return tx.update(WORKFLOW)
+            .set(WORKFLOW.LEASE_EXPIRES_AT, at(held.now().plus(lease)))
+            .where(WORKFLOW.WORKFLOW_ID.eq(held.workflowId()))
+            .and(WORKFLOW.STATUS.eq(WorkflowStatus.RUNNING))
+            .and(WORKFLOW.LEASE_OWNER.eq(held.owner()))
+            .and(WORKFLOW.LEASE_GENERATION.eq(held.generation()))
+            .execute()
+        == 1;
+  }
+
+  /**
    * Moves to the next step with a fresh lease and attempt count; false when the lease was lost.
    *
    * @return whether the held workflow was updated

@@ -3,6 +3,7 @@ package io.minispod.subscription.internal.workflow;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.minispod.ErrorCode;
 import io.minispod.catalog.Catalog;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,13 @@ final class WorkflowRunnerIT {
   @RegisterExtension static final FreshDatabase db = new FreshDatabase();
 
   private static final Duration LEASE = Duration.ofMinutes(2);
+
+  /**
+   * A heartbeat that never beats within a test: these runners model a node whose heartbeats stall
+   * with it, unless a test gives one a real heartbeat.
+   */
+  private static final Duration STALLED_HEARTBEAT = Duration.ofHours(1);
+
   private static final Backoff BACKOFF =
       new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8), 3);
 
@@ -91,6 +101,7 @@ final class WorkflowRunnerIT {
           events.add("committed " + kind + " " + step);
         }
       };
+  private final List<WorkflowRunner> runners = new ArrayList<>();
   private DSLContext dsl;
 
   @BeforeAll
@@ -106,6 +117,11 @@ final class WorkflowRunnerIT {
   static void close() {
     catalog.close();
     quota.close();
+  }
+
+  @AfterEach
+  void stopRunners() {
+    runners.forEach(WorkflowRunner::close);
   }
 
   @BeforeEach
@@ -271,6 +287,38 @@ final class WorkflowRunnerIT {
   }
 
   @Test
+  void slowStep_threeLeasesLong_keepsItsLeaseByHeartbeats_andNobodyClaimsIt() {
+    Scripted slow = new Scripted("SLOW", true).script("A", Act.FINISH);
+    WorkflowRunner beating = runner(slow, "node-1", recording, Duration.ofMillis(10));
+    WorkflowRunner other = runner(new Scripted("SLOW", true), "node-2", StepObserver.NONE);
+    WorkflowRecord started = start(slow, "A");
+    slow.beforeAnswer(
+        () -> {
+          // The step takes three leases, in half-lease strides; after each, the heartbeat renews.
+          for (int stride = 0; stride < 6; stride++) {
+            clock.advance(LEASE.dividedBy(2));
+            await()
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                    () ->
+                        workflow(started)
+                            .getLeaseExpiresAt()
+                            .toInstant()
+                            .isAfter(clock.instant().plus(LEASE.dividedBy(2))));
+            assertThat(other.runDue(10)).as("claims while the step runs").isZero();
+          }
+        });
+
+    beating.runStarted(started);
+
+    WorkflowRecord done = workflow(started);
+    assertThat(done.getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+    assertThat(done.getLeaseGeneration()).isEqualTo(1);
+    assertThat(done.getErrorMessage()).isEqualTo("finished by node-1 at claim 1");
+    assertThat(slow.calls).containsExactly("A");
+  }
+
+  @Test
   void sameNode_reclaimingItsOwnExpiredWorkflow_fencesOffItsStalledAttempt() throws Exception {
     // Both attempts run on node-1: only the claim's generation tells the stalled one apart.
     CountDownLatch firstAttemptInStep = new CountDownLatch(1);
@@ -330,8 +378,25 @@ final class WorkflowRunnerIT {
   }
 
   private WorkflowRunner runner(WorkflowKind kind, String nodeId, StepObserver observer) {
-    return new WorkflowRunner(
-        dsl, store, List.of(kind), CLASSIFY, clock, nodeId, LEASE, BACKOFF, observer);
+    return runner(kind, nodeId, observer, STALLED_HEARTBEAT);
+  }
+
+  private WorkflowRunner runner(
+      WorkflowKind kind, String nodeId, StepObserver observer, Duration heartbeat) {
+    WorkflowRunner runner =
+        new WorkflowRunner(
+            dsl,
+            store,
+            List.of(kind),
+            CLASSIFY,
+            clock,
+            nodeId,
+            LEASE,
+            heartbeat,
+            BACKOFF,
+            observer);
+    runners.add(runner);
+    return runner;
   }
 
   /** Starts a workflow of a fresh subscription, leased to node-1 as a starting call would. */
