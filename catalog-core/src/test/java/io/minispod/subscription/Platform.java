@@ -12,6 +12,7 @@ import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.ServiceDraft;
 import io.minispod.catalog.template.Resources;
 import io.minispod.provisioner.InMemoryProvisioner;
+import io.minispod.provisioner.Provisioner;
 import io.minispod.quota.QuotaManager;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
@@ -33,6 +34,10 @@ final class Platform implements AutoCloseable {
   final MutableClock clock;
   final MockPaymentGateway gateway;
   final InMemoryProvisioner provisioner;
+
+  /** What the subscriptions call: {@link #provisioner}, or a test's wrapper around it. */
+  final Provisioner platform;
+
   final QuotaManager quota;
   final Catalog catalog;
   final BillingService billing;
@@ -43,10 +48,12 @@ final class Platform implements AutoCloseable {
       MutableClock clock,
       MockPaymentGateway gateway,
       InMemoryProvisioner provisioner,
+      Provisioner platform,
       UnaryOperator<SubscriptionsBuilder> configure) {
     this.clock = clock;
     this.gateway = gateway;
     this.provisioner = provisioner;
+    this.platform = platform;
     this.quota =
         QuotaManager.builder(dataSource).clock(clock).reclaimInterval(Duration.ZERO).build();
     this.catalog = Catalog.builder(dataSource, quota).clock(clock).listenForChanges(false).build();
@@ -54,7 +61,7 @@ final class Platform implements AutoCloseable {
     this.subscriptions =
         configure
             .apply(
-                Subscriptions.builder(catalog, billing, provisioner)
+                Subscriptions.builder(catalog, billing, platform)
                     .clock(clock)
                     .retries(Duration.ofSeconds(2), Duration.ofSeconds(30), 3))
             .build();
@@ -67,17 +74,28 @@ final class Platform implements AutoCloseable {
 
   static Platform start(
       DataSource dataSource, MutableClock clock, UnaryOperator<SubscriptionsBuilder> configure) {
+    return start(dataSource, clock, UnaryOperator.identity(), configure);
+  }
+
+  /** A first node whose subscriptions call the in-memory provisioner through a test's wrapper. */
+  static Platform start(
+      DataSource dataSource,
+      MutableClock clock,
+      UnaryOperator<Provisioner> wrap,
+      UnaryOperator<SubscriptionsBuilder> configure) {
+    InMemoryProvisioner provisioner = new InMemoryProvisioner("apps.test");
     return new Platform(
         dataSource,
         clock,
         new MockPaymentGateway(),
-        new InMemoryProvisioner("apps.test"),
+        provisioner,
+        wrap.apply(provisioner),
         configure);
   }
 
   /** Another node on its own connection pool, sharing this node's outside world and clock. */
   Platform anotherNode(DataSource dataSource, UnaryOperator<SubscriptionsBuilder> configure) {
-    return new Platform(dataSource, clock, gateway, provisioner, configure);
+    return new Platform(dataSource, clock, gateway, provisioner, platform, configure);
   }
 
   SubscriptionService subscribe() {
