@@ -150,6 +150,25 @@ final class SubscriptionServiceIT {
   }
 
   @Test
+  void subscribe_sameKeyOtherPlan_isConflictAndTakesNothing() {
+    String user = user();
+    String key = key();
+    Subscription first = platform.subscribe().subscribe(user, service.slug(), "basic", key);
+
+    assertThatThrownBy(() -> platform.subscribe().subscribe(user, service.slug(), "pro", key))
+        .isInstanceOfSatisfying(
+            SubscriptionConflictException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+              assertThat(e.getMessage())
+                  .contains("idempotency key '" + key + "' was first used for a different request");
+            });
+    assertThat(platform.subscribe().subscriptions(user)).containsExactly(first);
+    assertThat(platform.gateway.charges()).hasSize(1);
+    assertThat(planQuota("pro").used()).isZero();
+  }
+
+  @Test
   void subscribe_secondToSameService_isDuplicateWithUpgradeOptions() {
     String user = user();
     Subscription existing = subscribe(user, "basic");

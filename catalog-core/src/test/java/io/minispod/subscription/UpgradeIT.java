@@ -114,6 +114,22 @@ final class UpgradeIT {
   }
 
   @Test
+  void upgrade_sameKeyOtherTarget_isConflictAndChangesNothing() {
+    Subscription first = upgrades().upgrade(user, basic.id(), "pro", "up-1");
+
+    assertThatThrownBy(() -> upgrades().upgrade(user, basic.id(), "business", "up-1"))
+        .isInstanceOfSatisfying(
+            SubscriptionConflictException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+              assertThat(e.getMessage()).contains("idempotency key 'up-1'");
+            });
+    assertThat(platform.subscribe().subscription(user, basic.id())).isEqualTo(first);
+    assertThat(platform.gateway.charges()).hasSize(2);
+    assertThat(used("business")).isZero();
+  }
+
+  @Test
   void upgrade_sameOrLowerTier_isInvalidPlan() {
     upgrades().upgrade(user, basic.id(), "pro", "up-1");
 

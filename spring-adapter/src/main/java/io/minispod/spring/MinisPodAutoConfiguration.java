@@ -16,16 +16,12 @@ import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.InstanceService;
-import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.Subscriptions;
 import io.minispod.subscription.UpgradeOnlyPolicy;
-import io.minispod.subscription.UpgradeOption;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
 import java.time.Clock;
-import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -300,30 +296,7 @@ public class MinisPodAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public SubscriptionService minisPodSubscriptionService(Subscriptions subscriptions) {
-    // Wrapped for the same reason as the upgrade service: one type per bean.
-    SubscriptionService service = subscriptions.subscriptions();
-    return new SubscriptionService() {
-      @Override
-      public Subscription subscribe(
-          String userId, String serviceSlug, String planSlug, String idempotencyKey) {
-        return service.subscribe(userId, serviceSlug, planSlug, idempotencyKey);
-      }
-
-      @Override
-      public List<Subscription> subscriptions(String userId) {
-        return service.subscriptions(userId);
-      }
-
-      @Override
-      public Subscription subscription(String userId, UUID subscriptionId) {
-        return service.subscription(userId, subscriptionId);
-      }
-
-      @Override
-      public Subscription cancel(String userId, UUID subscriptionId) {
-        return service.cancel(userId, subscriptionId);
-      }
-    };
+    return subscriptions.subscriptions();
   }
 
   /**
@@ -335,21 +308,7 @@ public class MinisPodAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public UpgradeService minisPodUpgradeService(Subscriptions subscriptions) {
-    // The library's object implements SubscriptionService as well; exposing it as is would make
-    // every SubscriptionService injection point ambiguous.
-    UpgradeService upgrades = subscriptions.upgrades();
-    return new UpgradeService() {
-      @Override
-      public List<UpgradeOption> options(String userId, UUID subscriptionId) {
-        return upgrades.options(userId, subscriptionId);
-      }
-
-      @Override
-      public Subscription upgrade(
-          String userId, UUID subscriptionId, String targetPlanSlug, String key) {
-        return upgrades.upgrade(userId, subscriptionId, targetPlanSlug, key);
-      }
-    };
+    return subscriptions.upgrades();
   }
 
   /**

@@ -25,6 +25,7 @@ import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.UpgradeDecision;
 import io.minispod.subscription.UpgradePolicy;
+import io.minispod.subscription.internal.SubscriptionOperations.Request;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,11 +97,12 @@ final class DefaultSubscriptionService implements SubscriptionService {
     SubscriptionOperations.checkId(errors, "idempotencyKey", idempotencyKey);
     errors.throwIfAny();
 
+    Request request =
+        Request.of(SubscribeWorkflow.KIND, idempotencyKey, userId, serviceSlug, planSlug);
     Optional<SubscriptionRecord> earlier =
         operations.read(tx -> store.byIdempotencyKey(tx, userId, idempotencyKey));
     if (earlier.isPresent()) {
-      return operations.outcomeOf(
-          earlier.get().getSubscriptionId(), idempotencyKey, SubscribeWorkflow.KIND);
+      return replay(earlier.get(), request);
     }
     ServiceStructure service = activeService(serviceSlug);
     Plan plan =
@@ -121,7 +123,8 @@ final class DefaultSubscriptionService implements SubscriptionService {
     // 1. Claim the service for the user: the subscription row's unique index settles concurrent
     //    duplicates at once, before any quota is touched.
     try {
-      store.insertSubscription(dsl, subscriptionId, userId, plan, period, idempotencyKey, now);
+      store.insertSubscription(
+          dsl, subscriptionId, userId, plan, period, idempotencyKey, request.fingerprint(), now);
     } catch (DataAccessException e) {
       if ("subscription_one_live_per_service".equals(DatabaseFailures.violatedUnique(e))) {
         throw duplicate(
@@ -131,13 +134,9 @@ final class DefaultSubscriptionService implements SubscriptionService {
             service);
       }
       if ("subscription_idempotency_unique".equals(DatabaseFailures.violatedUnique(e))) {
-        return operations.outcomeOf(
-            operations
-                .read(tx -> store.byIdempotencyKey(tx, userId, idempotencyKey))
-                .orElseThrow()
-                .getSubscriptionId(),
-            idempotencyKey,
-            SubscribeWorkflow.KIND);
+        return replay(
+            operations.read(tx -> store.byIdempotencyKey(tx, userId, idempotencyKey)).orElseThrow(),
+            request);
       }
       throw DatabaseFailures.internal(e);
     }
@@ -168,14 +167,7 @@ final class DefaultSubscriptionService implements SubscriptionService {
                       subscriptionId, "it was abandoned before its quota was confirmed");
                 }
                 return operations.start(
-                    tx,
-                    SubscribeWorkflow.KIND,
-                    subscriptionId,
-                    idempotencyKey,
-                    SubscribeWorkflow.CHARGE,
-                    null,
-                    plan.id(),
-                    now);
+                    tx, request, subscriptionId, SubscribeWorkflow.CHARGE, null, plan.id(), now);
               });
     } catch (RuntimeException e) {
       // Refused or failed before the workflow existed: give everything back, keep no record.
@@ -188,6 +180,15 @@ final class DefaultSubscriptionService implements SubscriptionService {
     catalog.quotaChanged(List.of(plan.id()));
     operations.run(workflow);
     return operations.outcomeOf(subscriptionId, idempotencyKey, SubscribeWorkflow.KIND);
+  }
+
+  /**
+   * The answer to a subscribe whose key was used before: its first answer, for the same request.
+   */
+  private Subscription replay(SubscriptionRecord first, Request request) {
+    SubscriptionOperations.requireSameRequest(
+        first.getSubscriptionId(), request, first.getRequestFingerprint());
+    return operations.outcomeOf(first.getSubscriptionId(), request.key(), request.kind());
   }
 
   private DuplicateSubscriptionException duplicate(
@@ -229,14 +230,14 @@ final class DefaultSubscriptionService implements SubscriptionService {
   @Override
   public Subscription cancel(String userId, UUID subscriptionId) {
     SubscriptionRecord s = operations.own(userId, subscriptionId);
-    String key = "cancel";
-    if (operations.started(subscriptionId, CancelWorkflow.KIND, key)) {
-      return operations.outcomeOf(subscriptionId, key, CancelWorkflow.KIND);
+    // One cancel per subscription: its key is fixed, and so is what it asks.
+    Request request = Request.of(CancelWorkflow.KIND, "cancel", subscriptionId);
+    if (operations.started(subscriptionId, request)) {
+      return operations.outcomeOf(subscriptionId, request.key(), request.kind());
     }
     return operations.startAndRun(
         subscriptionId,
-        CancelWorkflow.KIND,
-        key,
+        request,
         tx -> {
           SubscriptionRecord locked =
               store.lockSubscription(tx, s.getSubscriptionId()).orElseThrow();
@@ -253,9 +254,8 @@ final class DefaultSubscriptionService implements SubscriptionService {
                           clock.instant()));
           return operations.start(
               tx,
-              CancelWorkflow.KIND,
+              request,
               subscriptionId,
-              key,
               CancelWorkflow.DEPROVISION,
               locked.getPlanId(),
               null,

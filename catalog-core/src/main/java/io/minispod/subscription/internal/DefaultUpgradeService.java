@@ -17,6 +17,7 @@ import io.minispod.subscription.UpgradeDecision;
 import io.minispod.subscription.UpgradeOption;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
+import io.minispod.subscription.internal.SubscriptionOperations.Request;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -92,7 +93,9 @@ final class DefaultUpgradeService implements UpgradeService {
     SubscriptionOperations.checkId(errors, "idempotencyKey", idempotencyKey);
     errors.throwIfAny();
     SubscriptionRecord s = operations.own(userId, subscriptionId);
-    if (operations.started(subscriptionId, UpgradeWorkflow.KIND, idempotencyKey)) {
+    Request request =
+        Request.of(UpgradeWorkflow.KIND, idempotencyKey, subscriptionId, targetPlanSlug);
+    if (operations.started(subscriptionId, request)) {
       return operations.outcomeOf(subscriptionId, idempotencyKey, UpgradeWorkflow.KIND);
     }
     ServiceStructure service = catalog.service(s.getServiceId());
@@ -115,8 +118,7 @@ final class DefaultUpgradeService implements UpgradeService {
     List<QuotaItem> targetItems = footprint.items(userId, target);
     return operations.startAndRun(
         subscriptionId,
-        UpgradeWorkflow.KIND,
-        idempotencyKey,
+        request,
         tx -> {
           SubscriptionRecord locked = store.lockSubscription(tx, subscriptionId).orElseThrow();
           operations.requireIdle(tx, locked);
@@ -128,9 +130,8 @@ final class DefaultUpgradeService implements UpgradeService {
               target, () -> quota.inTransaction(tx).swap(locked.getAllocationId(), targetItems));
           return operations.start(
               tx,
-              UpgradeWorkflow.KIND,
+              request,
               subscriptionId,
-              idempotencyKey,
               UpgradeWorkflow.CHARGE,
               current.id(),
               target.id(),

@@ -3,6 +3,7 @@ package io.minispod.subscription.internal;
 import io.minispod.ErrorCode;
 import io.minispod.FieldErrors;
 import io.minispod.MinisPodException;
+import io.minispod.Sha256;
 import io.minispod.ValidationException;
 import io.minispod.catalog.CatalogNotFoundException;
 import io.minispod.catalog.Plan;
@@ -35,6 +36,25 @@ import org.jooq.exception.DataAccessException;
  */
 final class SubscriptionOperations {
 
+  /**
+   * A request a client may retry: the kind of workflow it starts, its idempotency key, and the
+   * fingerprint of what it asked, which the key is bound to.
+   *
+   * @param kind the workflow kind
+   * @param key the idempotency key
+   * @param fingerprint the SHA-256 of the request's kind and parts
+   */
+  record Request(String kind, String key, String fingerprint) {
+
+    /** A request of a kind with a key, fingerprinted from its parts. */
+    static Request of(String kind, String key, Object... parts) {
+      Object[] all = new Object[parts.length + 1];
+      all[0] = kind;
+      System.arraycopy(parts, 0, all, 1, parts.length);
+      return new Request(kind, key, Sha256.fingerprint(all));
+    }
+  }
+
   private static final int MAX_ID_LENGTH = 150;
 
   private final DSLContext dsl;
@@ -65,9 +85,30 @@ final class SubscriptionOperations {
         .orElseThrow(() -> CatalogNotFoundException.subscription(subscriptionId));
   }
 
-  /** Whether a request with this key already started a workflow of this kind. */
-  boolean started(UUID subscriptionId, String kind, String idempotencyKey) {
-    return workflows.find(dsl, subscriptionId, kind, idempotencyKey).isPresent();
+  /**
+   * Whether the request already started a workflow of the subscription.
+   *
+   * @throws SubscriptionConflictException if its key started one for a different request
+   */
+  boolean started(UUID subscriptionId, Request request) {
+    Optional<WorkflowRecord> first =
+        workflows.find(dsl, subscriptionId, request.kind(), request.key());
+    first.ifPresent(w -> requireSameRequest(subscriptionId, request, w.getRequestFingerprint()));
+    return first.isPresent();
+  }
+
+  /**
+   * Refuses a request whose key was first used for a different request. A first use recorded before
+   * fingerprints were kept ({@code null}) is taken as the same request.
+   *
+   * @throws SubscriptionConflictException naming the key
+   */
+  static void requireSameRequest(UUID subscriptionId, Request request, String firstFingerprint) {
+    if (firstFingerprint != null && !firstFingerprint.equals(request.fingerprint())) {
+      throw new SubscriptionConflictException(
+          subscriptionId,
+          "idempotency key '" + request.key() + "' was first used for a different request");
+    }
   }
 
   /**
@@ -76,18 +117,18 @@ final class SubscriptionOperations {
    */
   WorkflowRecord start(
       DSLContext tx,
-      String kind,
+      Request request,
       UUID subscriptionId,
-      String idempotencyKey,
       String firstStep,
       UUID fromPlanId,
       UUID toPlanId,
       Instant now) {
     return workflows.start(
         tx,
-        kind,
+        request.kind(),
         subscriptionId,
-        idempotencyKey,
+        request.key(),
+        request.fingerprint(),
         firstStep,
         fromPlanId,
         toPlanId,
@@ -125,8 +166,7 @@ final class SubscriptionOperations {
    */
   Subscription startAndRun(
       UUID subscriptionId,
-      String kind,
-      String idempotencyKey,
+      Request request,
       Function<DSLContext, WorkflowRecord> start,
       Runnable afterStart) {
     WorkflowRecord workflow;
@@ -137,14 +177,14 @@ final class SubscriptionOperations {
       if ("workflow_one_running_per_subscription".equals(constraint)) {
         throw new SubscriptionConflictException(subscriptionId, "another operation is in progress");
       }
-      if ("workflow_idempotency_unique".equals(constraint)) {
-        return outcomeOf(subscriptionId, idempotencyKey, kind);
+      if ("workflow_idempotency_unique".equals(constraint) && started(subscriptionId, request)) {
+        return outcomeOf(subscriptionId, request.key(), request.kind());
       }
       throw DatabaseFailures.internal(e);
     }
     afterStart.run();
     run(workflow);
-    return outcomeOf(subscriptionId, idempotencyKey, kind);
+    return outcomeOf(subscriptionId, request.key(), request.kind());
   }
 
   /**

@@ -62,6 +62,7 @@ final class SubscriptionStore {
       Plan plan,
       BillingPeriod period,
       String idempotencyKey,
+      String requestFingerprint,
       Instant now) {
     tx.insertInto(SUBSCRIPTION)
         .set(SUBSCRIPTION.SUBSCRIPTION_ID, id)
@@ -74,6 +75,7 @@ final class SubscriptionStore {
         .set(SUBSCRIPTION.AMOUNT_PAID, 0L)
         .set(SUBSCRIPTION.CURRENCY, plan.price().amount().currency().getCurrencyCode())
         .set(SUBSCRIPTION.IDEMPOTENCY_KEY, idempotencyKey)
+        .set(SUBSCRIPTION.REQUEST_FINGERPRINT, requestFingerprint)
         .set(SUBSCRIPTION.VERSION, 0)
         .set(SUBSCRIPTION.CREATED_AT, at(now))
         .set(SUBSCRIPTION.UPDATED_AT, at(now))

@@ -1,7 +1,5 @@
 package io.minispod.spring.web;
 
-import io.minispod.ErrorCode;
-import io.minispod.MinisPodException;
 import io.minispod.billing.BillingPage;
 import io.minispod.billing.BillingService;
 import io.minispod.spring.web.Requests.InstancePatchRequest;
@@ -66,17 +64,10 @@ class UserController {
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
       @Valid @RequestBody SubscribeRequest request) {
     String user = Caller.userId();
+    // A key first used for a different request is the library's CONFLICT (API.md).
     Subscription subscription =
         subscriptions.subscribe(
             user, request.serviceSlug(), request.planSlug(), keyOrFresh(idempotencyKey));
-    if (!subscription.serviceSlug().equals(request.serviceSlug())) {
-      // The library answers a reused key with the first result; a key first used for another
-      // service is a different request (API.md: CONFLICT).
-      throw new MinisPodException(
-          ErrorCode.CONFLICT,
-          "Idempotency-Key was already used for a different request",
-          Map.of("subscriptionId", subscription.id().toString()));
-    }
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(Envelope.ok(SubscriptionView.of(subscription)));
   }

@@ -181,6 +181,12 @@ final class ApiHttpIT {
         http.post("alice", "/api/user/subscriptions", subscribe("ghost", "pro"), "alice-n8n-1");
     assertThat(reused.status()).isEqualTo(409);
     assertThat(reused.code()).isEqualTo("CONFLICT");
+    long basicUsed = quota("n8n", "basic").path("used").asLong();
+    Http.Response otherPlan =
+        http.post("alice", "/api/user/subscriptions", subscribe("n8n", "basic"), "alice-n8n-1");
+    assertThat(otherPlan.status()).as(otherPlan.text()).isEqualTo(409);
+    assertThat(otherPlan.code()).isEqualTo("CONFLICT");
+    assertThat(quota("n8n", "basic").path("used").asLong()).isEqualTo(basicUsed);
 
     Http.Response duplicate =
         http.post("alice", "/api/user/subscriptions", subscribe("n8n", "business"));
@@ -224,6 +230,14 @@ final class ApiHttpIT {
             "alice-up-1");
     assertThat(upgradeRetry.status()).as(upgradeRetry.text()).isEqualTo(200);
     assertThat(upgradeRetry.data().path("plan").path("slug").asString()).isEqualTo("business");
+    Http.Response upgradeKeyReused =
+        http.post(
+            "alice",
+            "/api/user/subscriptions/" + id + "/upgrade",
+            "{\"planSlug\":\"pro\"}",
+            "alice-up-1");
+    assertThat(upgradeKeyReused.status()).as(upgradeKeyReused.text()).isEqualTo(409);
+    assertThat(upgradeKeyReused.code()).isEqualTo("CONFLICT");
 
     Http.Response downgrade =
         http.post("alice", "/api/user/subscriptions/" + id + "/upgrade", "{\"planSlug\":\"pro\"}");

@@ -35,6 +35,7 @@ public final class WorkflowStore {
       String kind,
       UUID subscriptionId,
       String idempotencyKey,
+      String requestFingerprint,
       String first,
       UUID fromPlanId,
       UUID toPlanId,
@@ -46,6 +47,7 @@ public final class WorkflowStore {
         .set(WORKFLOW.KIND, kind)
         .set(WORKFLOW.SUBSCRIPTION_ID, subscriptionId)
         .set(WORKFLOW.IDEMPOTENCY_KEY, idempotencyKey)
+        .set(WORKFLOW.REQUEST_FINGERPRINT, requestFingerprint)
         .set(WORKFLOW.STEP, first)
         .set(WORKFLOW.STATUS, WorkflowStatus.RUNNING)
         .set(WORKFLOW.FROM_PLAN_ID, fromPlanId)

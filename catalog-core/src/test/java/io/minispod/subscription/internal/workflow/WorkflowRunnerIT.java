@@ -425,6 +425,7 @@ final class WorkflowRunnerIT {
                 kind.name(),
                 subscriptionId,
                 "key",
+                null,
                 firstStep,
                 null,
                 null,
