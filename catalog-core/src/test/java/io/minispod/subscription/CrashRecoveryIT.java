@@ -18,6 +18,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -128,6 +133,71 @@ final class CrashRecoveryIT {
       assertThat(netCharged(user)).isEqualTo(250_000);
       assertThat(first.gateway.charges()).filteredOn(c -> c.accountId().equals(user)).hasSize(1);
       assertConsistent(fresh);
+    }
+  }
+
+  @Test
+  void subscribe_crashBeforeTheWorkflowStarts_retryWithItsKey_carriesItOnToActive() {
+    String user = "user-" + UUID.randomUUID();
+    try (Platform doomed =
+        first.anotherNode(
+            db.newDataSource(4), b -> b.observer(new CrashAt(SUBSCRIBE, null, true)))) {
+      assertThatThrownBy(() -> doomed.subscribe().subscribe(user, service.slug(), "pro", "k"))
+          .isInstanceOf(SimulatedCrash.class);
+    }
+
+    try (Platform fresh = first.anotherNode(db.newDataSource(4), b -> b)) {
+      Subscription retried = fresh.subscribe().subscribe(user, service.slug(), "pro", "k");
+
+      assertThat(retried.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+      assertThat(retried.instance().status()).isEqualTo(InstanceStatus.RUNNING);
+      assertThat(fresh.subscribe().subscriptions(user)).containsExactly(retried);
+      assertThat(first.gateway.charges()).filteredOn(c -> c.accountId().equals(user)).hasSize(1);
+      assertThat(fresh.quota.reclaimExpired()).as("the first attempt's hold was kept").isZero();
+      assertConsistent(fresh);
+    }
+  }
+
+  @Test
+  void subscribe_retriedWhileTheFirstAttemptIsStillOnItsWay_startsOnceAndKeepsTheHold()
+      throws Exception {
+    String user = "user-" + UUID.randomUUID();
+    CountDownLatch firstAboutToStart = new CountDownLatch(1);
+    CountDownLatch letFirstGoOn = new CountDownLatch(1);
+    StepObserver slowBeforeStarting =
+        new StepObserver() {
+          @Override
+          public void beforeCommit(String kind, String step) {
+            if (step == null) {
+              firstAboutToStart.countDown();
+              try {
+                letFirstGoOn.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try (Platform slow =
+            first.anotherNode(db.newDataSource(4), b -> b.observer(slowBeforeStarting));
+        Platform other = first.anotherNode(db.newDataSource(4), b -> b)) {
+      Future<Subscription> firstAttempt =
+          thread.submit(() -> slow.subscribe().subscribe(user, service.slug(), "pro", "k"));
+      assertThat(firstAboutToStart.await(30, TimeUnit.SECONDS)).isTrue();
+
+      Subscription retried = other.subscribe().subscribe(user, service.slug(), "pro", "k");
+      assertThat(retried.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+
+      letFirstGoOn.countDown();
+      Subscription firstAnswer = firstAttempt.get(30, TimeUnit.SECONDS);
+      assertThat(firstAnswer.id()).isEqualTo(retried.id());
+      assertThat(firstAnswer.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+      assertThat(first.gateway.charges()).filteredOn(c -> c.accountId().equals(user)).hasSize(1);
+      assertConsistent(other);
+    } finally {
+      letFirstGoOn.countDown();
+      thread.shutdownNow();
     }
   }
 

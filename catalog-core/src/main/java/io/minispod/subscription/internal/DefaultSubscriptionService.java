@@ -23,6 +23,7 @@ import io.minispod.subscription.QuotaPools;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.SubscriptionService;
+import io.minispod.subscription.SubscriptionStatus;
 import io.minispod.subscription.UpgradeDecision;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.internal.SubscriptionOperations.Request;
@@ -34,9 +35,13 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Starts subscribe and cancel workflows, runs them on the caller's thread, and reads. */
 final class DefaultSubscriptionService implements SubscriptionService {
+
+  private static final Logger log = LoggerFactory.getLogger(DefaultSubscriptionService.class);
 
   /**
    * How long quota is held between its allocation and the transaction that keeps it; if the node
@@ -119,7 +124,6 @@ final class DefaultSubscriptionService implements SubscriptionService {
     UUID subscriptionId = UUID.randomUUID();
     Instant now = clock.instant();
     BillingPeriod period = billing.cycleStartingAt(now, plan.price().interval()).period(0);
-    List<QuotaItem> items = footprint.items(userId, plan);
     // 1. Claim the service for the user: the subscription row's unique index settles concurrent
     //    duplicates at once, before any quota is touched.
     try {
@@ -140,9 +144,21 @@ final class DefaultSubscriptionService implements SubscriptionService {
       }
       throw DatabaseFailures.internal(e);
     }
-    // 2. Hold the quota through the quota manager's combining path: the cluster pools are shared
-    //    by every subscription, and combined requests share one transaction (and one lock of
-    //    those rows) instead of queueing on them one by one.
+    return holdAndStart(subscriptionId, userId, plan, request, now);
+  }
+
+  /**
+   * Holds the quota of a claimed subscription and starts its workflow, then runs it here.
+   *
+   * <p>The quota is held through the quota manager's combining path: the cluster pools are shared
+   * by every subscription, and combined requests share one transaction (and one lock of those rows)
+   * instead of queueing on them one by one. The hold's key is the subscription's, so a retry that
+   * carries a stopped attempt on finds the same hold again. One transaction then keeps the hold and
+   * starts the workflow.
+   */
+  private Subscription holdAndStart(
+      UUID subscriptionId, String userId, Plan plan, Request request, Instant now) {
+    List<QuotaItem> items = footprint.items(userId, plan);
     WorkflowRecord workflow;
     Allocation hold = null;
     try {
@@ -154,7 +170,6 @@ final class DefaultSubscriptionService implements SubscriptionService {
                   quota.allocate(
                       new AllocationRequest(
                           userId, "subscription:" + subscriptionId, items, HOLD_FOR)));
-      // 3. Keep the hold and start the workflow, in one transaction.
       UUID allocationId = hold.id();
       operations.beforeStart(SubscribeWorkflow.KIND);
       workflow =
@@ -170,6 +185,13 @@ final class DefaultSubscriptionService implements SubscriptionService {
                     tx, request, subscriptionId, SubscribeWorkflow.CHARGE, null, plan.id(), now);
               });
     } catch (RuntimeException e) {
+      // Decide from what the database says, not from the exception: the commit may have succeeded
+      // with its acknowledgement lost, or another attempt of the same request (a retry carrying
+      // this one on) may have started the workflow with the same hold. Then nothing is given back.
+      if (operations.started(subscriptionId, request)) {
+        catalog.quotaChanged(List.of(plan.id()));
+        return operations.outcomeOf(subscriptionId, request.key(), request.kind());
+      }
       // Refused or failed before the workflow existed: give everything back, keep no record.
       if (hold != null) {
         quota.release(hold.id());
@@ -179,7 +201,7 @@ final class DefaultSubscriptionService implements SubscriptionService {
     }
     catalog.quotaChanged(List.of(plan.id()));
     operations.run(workflow);
-    return operations.outcomeOf(subscriptionId, idempotencyKey, SubscribeWorkflow.KIND);
+    return operations.outcomeOf(subscriptionId, request.key(), request.kind());
   }
 
   /**
@@ -188,6 +210,21 @@ final class DefaultSubscriptionService implements SubscriptionService {
   private Subscription replay(SubscriptionRecord first, Request request) {
     SubscriptionOperations.requireSameRequest(
         first.getSubscriptionId(), request, first.getRequestFingerprint());
+    if (first.getStatus() == SubscriptionStatus.PENDING
+        && first.getAllocationId() == null
+        && !operations.started(first.getSubscriptionId(), request)) {
+      // The first attempt stopped between claiming the service and starting its workflow (its node
+      // died, or it is still on its way): carry it on. Nothing was charged yet, and a hold it took
+      // is found again by its key; if both attempts get to start the workflow, one of them does.
+      log.info(
+          "Subscription {} is carried on by a retry of its request", first.getSubscriptionId());
+      return holdAndStart(
+          first.getSubscriptionId(),
+          first.getUserId(),
+          catalog.plan(first.getServiceId(), first.getPlanId()),
+          request,
+          first.getCreatedAt().toInstant());
+    }
     return operations.outcomeOf(first.getSubscriptionId(), request.key(), request.kind());
   }
 
