@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.provisioner.InstanceHealth;
+import io.minispod.provisioner.InstanceRef;
+import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ProvisionedInstance;
+import io.minispod.provisioner.Provisioner;
 import io.minispod.provisioner.ProvisionerCall.Operation;
 import io.minispod.provisioner.ResourceUsage;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,5 +152,66 @@ final class HealthMonitorIT {
       assertThat(instance(s).status()).isEqualTo(InstanceStatus.DEGRADED);
       assertThat(instance(s).lastHealthCheck().detail()).contains("injected failure");
     }
+  }
+
+  @Test
+  void runRound_instanceCancelledWhileItIsChecked_staysDeletedAndRaisesNoAlert() {
+    AtomicReference<Runnable> duringHealthCheck = new AtomicReference<>(() -> {});
+    try (Platform node =
+        Platform.start(
+            db.newDataSource(4),
+            clock,
+            provisioner -> cancelDuringHealthCheck(provisioner, duringHealthCheck),
+            b -> b.alertSink(alerts::add).healthChecks(Duration.ofMinutes(1), 1))) {
+      ServiceDefinition other = node.service(5, 5, 5);
+      Subscription s =
+          node.subscribe().subscribe("user-" + UUID.randomUUID(), other.slug(), "basic", "k");
+      UUID id = s.instance().id();
+      // The check reads the instance RUNNING, then its owner cancels before the check records.
+      duringHealthCheck.set(() -> node.subscribe().cancel(s.userId(), s.id()));
+
+      clock.advance(Duration.ofMinutes(1));
+      node.subscriptions.healthMonitor().runRound();
+
+      assertThat(node.subscriptions.instances().instance(s.userId(), id).status())
+          .isEqualTo(InstanceStatus.DELETED);
+      assertThat(node.subscribe().subscription(s.userId(), s.id()).status())
+          .isEqualTo(SubscriptionStatus.CANCELLED);
+      assertThat(node.subscribe().subscription(s.userId(), s.id()).instance().status())
+          .isEqualTo(InstanceStatus.DELETED);
+      assertThat(alertsFor(id)).isEmpty();
+    }
+  }
+
+  /** A provisioner whose health check first runs an action, once. */
+  private static Provisioner cancelDuringHealthCheck(
+      Provisioner platform, AtomicReference<Runnable> action) {
+    return new Provisioner() {
+      @Override
+      public ProvisionedInstance provision(InstanceSpec spec) {
+        return platform.provision(spec);
+      }
+
+      @Override
+      public void resize(InstanceSpec spec) {
+        platform.resize(spec);
+      }
+
+      @Override
+      public void deprovision(InstanceRef instance) {
+        platform.deprovision(instance);
+      }
+
+      @Override
+      public InstanceHealth health(InstanceRef instance) {
+        action.getAndSet(() -> {}).run();
+        return platform.health(instance);
+      }
+
+      @Override
+      public Optional<ResourceUsage> usage(InstanceRef instance) {
+        return platform.usage(instance);
+      }
+    };
   }
 }

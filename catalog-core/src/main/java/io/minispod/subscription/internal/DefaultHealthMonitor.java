@@ -112,33 +112,36 @@ final class DefaultHealthMonitor implements HealthMonitor {
     Instant now = clock.instant();
     InstanceHealth seen = health;
     ResourceUsage usage = measured;
-    dsl.transaction(
-        cfg -> {
-          store.recordHealth(
-              cfg.dsl(),
-              instance.getInstanceId(),
-              seen.healthy(),
-              seen.detail(),
-              streak,
-              usage,
-              now);
-          move.ifPresent(
-              to ->
-                  store.moveInstance(
+    // The status changes only from the one read when the instance was claimed: a cancel or an
+    // upgrade that moved it meanwhile wins over what this check saw.
+    boolean moved =
+        dsl.transactionResult(
+            cfg -> {
+              store.recordHealth(
+                  cfg.dsl(),
+                  instance.getInstanceId(),
+                  seen.healthy(),
+                  seen.detail(),
+                  streak,
+                  usage,
+                  now);
+              return move.isPresent()
+                  && store.moveInstanceFrom(
                       cfg.dsl(),
                       instance.getInstanceId(),
-                      to,
-                      to == InstanceStatus.DEGRADED ? seen.detail() : "healthy again",
-                      now));
-        });
-    if (move.isPresent() && move.get() == InstanceStatus.DEGRADED) {
+                      instance.getStatus(),
+                      move.get(),
+                      move.get() == InstanceStatus.DEGRADED ? seen.detail() : "healthy again",
+                      now);
+            });
+    if (moved && move.get() == InstanceStatus.DEGRADED) {
       alert(
           instance,
           Alert.Kind.UNHEALTHY,
           "unhealthy after " + rule.threshold() + " failed checks: " + seen.detail(),
           null,
           now);
-    } else if (move.isPresent()) {
+    } else if (moved) {
       alert(
           instance,
           Alert.Kind.RECOVERED,

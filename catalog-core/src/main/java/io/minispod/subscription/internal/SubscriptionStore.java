@@ -266,6 +266,30 @@ final class SubscriptionStore {
     recordTransition(tx, instanceId, from, to, reason, now);
   }
 
+  /**
+   * Moves an instance from the status a caller read to another, recording the transition; does
+   * nothing, and says so, if the instance is no longer in that status (compare and set).
+   */
+  boolean moveInstanceFrom(
+      DSLContext tx,
+      UUID instanceId,
+      InstanceStatus from,
+      InstanceStatus to,
+      String reason,
+      Instant now) {
+    int moved =
+        tx.update(INSTANCE)
+            .set(INSTANCE.STATUS, to)
+            .set(INSTANCE.UPDATED_AT, at(now))
+            .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+            .and(INSTANCE.STATUS.eq(from))
+            .execute();
+    if (moved == 1) {
+      recordTransition(tx, instanceId, from, to, reason, now);
+    }
+    return moved == 1;
+  }
+
   /** Records where a provisioning instance runs and moves it to RUNNING, in one update. */
   void provisioned(DSLContext tx, UUID instanceId, String url, String namespace, Instant now) {
     int moved =
