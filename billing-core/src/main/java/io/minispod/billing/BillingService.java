@@ -98,6 +98,18 @@ public interface BillingService {
   UpgradeCharge chargeUpgrade(UpgradeRequest request);
 
   /**
+   * What is left to refund of a line's payment: a paid charge's or proration charge's amount, less
+   * the credits against it (an upgrade's credit for the old plan) and the refunds so far. Zero for
+   * a line with no payment behind it (a proration charge fully covered by its credit, a declined
+   * charge, a credit or a refund).
+   *
+   * @param lineId the line
+   * @return what {@link #refund} would refund of it at most now
+   * @throws UnknownBillingLineException if there is no such line
+   */
+  Money refundable(UUID lineId);
+
+  /**
    * Refunds (part of) the payment of a paid charge or proration charge and records the {@link
    * LineType#REFUND} line, in one step.
    *

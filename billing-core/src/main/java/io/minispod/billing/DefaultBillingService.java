@@ -284,6 +284,38 @@ final class DefaultBillingService implements BillingService {
   // ---------------------------------------------------------------- refunds
 
   @Override
+  public Money refundable(UUID lineId) {
+    Objects.requireNonNull(lineId, "lineId");
+    return transact(
+        tx -> {
+          BillingLine line =
+              store
+                  .byId(tx, lineId)
+                  .orElseThrow(() -> new UnknownBillingLineException(lineId))
+                  .line();
+          return isRefundable(line) ? refundableOf(tx, line) : Money.zero(line.amount().currency());
+        });
+  }
+
+  /** A paid charge or proration charge with a payment behind it (a zero-due one has none). */
+  private static boolean isRefundable(BillingLine line) {
+    return (line.type() == LineType.CHARGE || line.type() == LineType.PRORATION_CHARGE)
+        && line.status() == LineStatus.PAID
+        && line.paymentId() != null;
+  }
+
+  /** What is left of a line's payment: its amount less its credits and its refunds so far. */
+  private Money refundableOf(DSLContext tx, BillingLine original) {
+    Money refundable = original.amount();
+    for (BillingLine line : store.relatedTo(tx, original.id())) {
+      if (line.type() == LineType.PRORATION_CREDIT || reservesRefund(line.status())) {
+        refundable = refundable.plus(line.amount());
+      }
+    }
+    return refundable;
+  }
+
+  @Override
   public BillingLine refund(RefundRequest request) {
     Objects.requireNonNull(request, "request");
     String fingerprint =
@@ -307,20 +339,11 @@ final class DefaultBillingService implements BillingService {
             .lock(tx, request.lineId(), false)
             .orElseThrow(() -> new UnknownBillingLineException(request.lineId()))
             .line();
-    if ((original.type() != LineType.CHARGE && original.type() != LineType.PRORATION_CHARGE)
-        || original.status() != LineStatus.PAID
-        || original.paymentId() == null) {
+    if (!isRefundable(original)) {
       throw BillingConflictException.notRefundable(
           original.id(), original.type(), original.status());
     }
-    Money refundable = original.amount();
-    for (BillingLine line : store.relatedTo(tx, original.id())) {
-      if (line.type() == LineType.PRORATION_CREDIT) {
-        refundable = refundable.plus(line.amount());
-      } else if (reservesRefund(line.status())) {
-        refundable = refundable.plus(line.amount());
-      }
-    }
+    Money refundable = refundableOf(tx, original);
     Money amount = request.amount() == null ? refundable : request.amount();
     original.amount().requireSameCurrency("amount", amount);
     if (!amount.isPositive() || amount.compareTo(refundable) > 0) {

@@ -253,6 +253,22 @@ final class BillingLedgerIT {
   }
 
   @Test
+  void refundable_isWhatIsLeftOfAPayment_andZeroWithoutOne() {
+    BillingLine charge = billing.charge(subscribe("sub-1", 250_000, "c-" + account));
+    BillingLine free = billing.charge(subscribe("sub-free", 0, "free-" + account));
+
+    assertThat(billing.refundable(charge.id())).isEqualTo(idr(250_000));
+    billing.refund(new RefundRequest(charge.id(), idr(100_000), "r1-" + account, null));
+    assertThat(billing.refundable(charge.id())).isEqualTo(idr(150_000));
+    BillingLine refund = billing.refund(RefundRequest.full(charge.id(), "r2-" + account, null));
+    assertThat(billing.refundable(charge.id())).isEqualTo(idr(0));
+    assertThat(billing.refundable(free.id())).isEqualTo(idr(0));
+    assertThat(billing.refundable(refund.id())).isEqualTo(idr(0));
+    assertThatThrownBy(() -> billing.refundable(UUID.randomUUID()))
+        .isInstanceOf(UnknownBillingLineException.class);
+  }
+
+  @Test
   void refund_sameKeyForADifferentRequest_isAConflict() {
     BillingLine charge = billing.charge(subscribe("sub-1", 250_000, "c-" + account));
     billing.refund(new RefundRequest(charge.id(), idr(1_000), "r-" + account, null));

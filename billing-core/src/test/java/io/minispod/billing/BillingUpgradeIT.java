@@ -282,9 +282,13 @@ final class BillingUpgradeIT {
     subscribe("basic", 100_000);
     clock.set(APRIL_10);
     UpgradeCharge upgrade = billing.chargeUpgrade(upgrade("u1", "basic", "pro", 250_000));
+    assertThat(billing.refundable(upgrade.charge().id()))
+        .as("the due, not the gross charge")
+        .isEqualTo(idr(105_000));
 
     BillingLine refund =
         billing.refund(RefundRequest.full(upgrade.charge().id(), key("r1"), "goodwill"));
+    assertThat(billing.refundable(upgrade.charge().id())).isEqualTo(idr(0));
     clock.set(APRIL_20);
     ProrationQuote next = billing.quoteUpgrade(account, subscription, april, idr(400_000), null);
 

@@ -398,4 +398,52 @@ final class SubscriptionServiceIT {
           .satisfies(line -> assertThat(line.amount().minorUnits()).isEqualTo(-125_000));
     }
   }
+
+  @Test
+  void cancel_fullRefundPolicyAfterAnUpgrade_refundsWhatWasPaidAndEnds() {
+    try (Platform refunding =
+        platform.anotherNode(
+            db.newDataSource(4), b -> b.cancellationPolicy((s, at) -> s.amountPaid()))) {
+      String user = user();
+      Subscription s = refunding.subscribe().subscribe(user, service.slug(), "basic", key());
+      clock.advance(Duration.ofDays(10));
+      Subscription upgraded =
+          refunding.subscriptions.upgrades().upgrade(user, s.id(), "pro", key());
+
+      Subscription cancelled = refunding.subscribe().cancel(user, s.id());
+
+      assertThat(cancelled.status()).isEqualTo(SubscriptionStatus.CANCELLED);
+      List<BillingLine> refunds =
+          billingOf(user).stream().filter(line -> line.type() == LineType.REFUND).toList();
+      assertThat(refunds).hasSize(2);
+      assertThat(refunds.stream().mapToLong(line -> line.amount().minorUnits()).sum())
+          .as("everything paid: the first period and the upgrade's due, not its gross charge")
+          .isEqualTo(-upgraded.amountPaid());
+      assertThat(planQuota("pro").used()).isZero();
+      assertThat(platform.quota.reconcile(false).isClean()).isTrue();
+    }
+  }
+
+  @Test
+  void cancel_refundDeclinedByTheGateway_endsWithoutTheRefund() {
+    try (Platform refunding =
+        platform.anotherNode(
+            db.newDataSource(4), b -> b.cancellationPolicy((s, at) -> s.amountPaid()))) {
+      String user = user();
+      Subscription s = refunding.subscribe().subscribe(user, service.slug(), "basic", key());
+      platform.gateway.declineAccount(user, "card closed");
+
+      refunding.subscribe().cancel(user, s.id());
+      clock.advance(Duration.ofMinutes(1));
+      refunding.subscriptions.runDueWorkflows();
+
+      assertThat(refunding.subscribe().subscription(user, s.id()).status())
+          .isEqualTo(SubscriptionStatus.CANCELLED);
+      assertThat(billingOf(user))
+          .filteredOn(line -> line.type() == LineType.REFUND)
+          .singleElement()
+          .satisfies(line -> assertThat(line.status()).isEqualTo(LineStatus.DECLINED));
+      assertThat(planQuota("basic").used()).isZero();
+    }
+  }
 }

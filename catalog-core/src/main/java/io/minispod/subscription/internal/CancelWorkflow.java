@@ -83,7 +83,13 @@ final class CancelWorkflow implements WorkflowKind {
         () -> support.quotaChanged(s.getPlanId()));
   }
 
-  /** Refunds what the cancellation policy grants, newest payment first. */
+  /**
+   * Refunds what the cancellation policy grants of what was actually paid, newest payment first:
+   * each payment gives at most what billing says is left of it (an upgrade's proration charge gives
+   * its due, not its gross amount; one fully covered by its credit gives nothing). A retry counts
+   * the refunds this cancel already made by their keys, so it never refunds twice; a refund the
+   * gateway declined for good is left in the ledger and the cancel ends without it.
+   */
   private void refund(WorkflowRecord w, SubscriptionRecord s) {
     Subscription view =
         support.dsl().transactionResult(cfg -> support.subscriptions().view(cfg.dsl(), s));
@@ -98,15 +104,25 @@ final class CancelWorkflow implements WorkflowKind {
       if (remaining <= 0) {
         return;
       }
-      long amount = Math.min(remaining, line.amount().minorUnits());
-      support
-          .billing()
-          .refund(
-              new RefundRequest(
-                  line.id(),
-                  Money.of(amount, line.amount().currency()),
-                  "workflow:" + w.getWorkflowId() + ":refund:" + line.id(),
-                  "cancellation"));
+      String key = "workflow:" + w.getWorkflowId() + ":refund:" + line.id();
+      Optional<BillingLine> made = support.billing().lineByIdempotencyKey(key);
+      if (made.isPresent() && made.get().status() == LineStatus.DECLINED) {
+        // Final: the gateway will not refund this payment. The cancel goes on without it; the
+        // declined refund stays in the ledger for whoever settles it by hand.
+        continue;
+      }
+      long amount =
+          made.isPresent()
+              ? made.get().amount().negate().minorUnits()
+              : Math.min(remaining, support.billing().refundable(line.id()).minorUnits());
+      if (amount > 0 && (made.isEmpty() || made.get().status() != LineStatus.REFUNDED)) {
+        // The same request again for one under way or failed: billing settles it or retries it.
+        support
+            .billing()
+            .refund(
+                new RefundRequest(
+                    line.id(), Money.of(amount, line.amount().currency()), key, "cancellation"));
+      }
       remaining -= amount;
     }
   }
