@@ -15,8 +15,10 @@ import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.template.Resources;
 import io.minispod.provisioner.ProvisionerCall.Operation;
 import io.minispod.provisioner.ResourceLimits;
+import io.minispod.quota.PoolAvailability;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -197,6 +199,44 @@ final class UpgradeIT {
     assertThat(net).as("net of %s", billing()).isEqualTo(100_000);
     assertThat(platform.provisioner.instance(basic.instance().id()).orElseThrow().app().resources())
         .isEqualTo(new ResourceLimits(500, 512, 5));
+  }
+
+  @Test
+  void upgrade_failingAfterItsOldSlotWasWanted_undoesWithoutCapacityAndCancelEnds() {
+    // Basic is full once this user is on it; the upgrade's resize fails once (retryable) and then
+    // for good. Meanwhile another user wants basic: the slot the upgrade may fall back to is kept.
+    ServiceDefinition tight = platform.service(1, 5, 1);
+    Subscription onBasic = platform.subscribe().subscribe(user, tight.slug(), "basic", "tight");
+    platform.provisioner.failNext(1, true);
+    Subscription during = upgrades().upgrade(user, onBasic.id(), "pro", "tight-up");
+    assertThat(during.plan().slug()).as("the resize waits for a retry").isEqualTo("basic");
+
+    assertThatThrownBy(
+            () -> platform.subscribe().subscribe("other-" + user, tight.slug(), "basic", "k"))
+        .isInstanceOf(PlanQuotaExceededException.class);
+
+    platform.provisioner.failNext(1, false);
+    clock.advance(Duration.ofMinutes(1));
+    platform.subscriptions.runDueWorkflows();
+
+    Subscription after = platform.subscribe().subscription(user, onBasic.id());
+    assertThat(after.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+    assertThat(after.plan().slug()).isEqualTo("basic");
+    assertThat(platform.subscribe().cancel(user, onBasic.id()).status())
+        .isEqualTo(SubscriptionStatus.CANCELLED);
+    assertThat(platform.quota.reconcile(false).isClean()).isTrue();
+    assertThat(
+            platform
+                .quota
+                .availability(
+                    platform.catalog.admin().listPlans(tight.id()).stream()
+                        .map(p -> p.plan().quotaPoolKey())
+                        .toList())
+                .stream()
+                .mapToLong(PoolAvailability::used)
+                .sum())
+        .as("nothing of the tight service's plans is held")
+        .isZero();
   }
 
   @Test

@@ -7,6 +7,9 @@ import io.minispod.catalog.CatalogPort;
 import io.minispod.catalog.Plan;
 import io.minispod.catalog.ServiceStructure;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import io.minispod.quota.Allocation;
+import io.minispod.quota.AllocationRequest;
 import io.minispod.quota.PoolAvailability;
 import io.minispod.quota.QuotaItem;
 import io.minispod.quota.QuotaManager;
@@ -115,7 +118,7 @@ final class DefaultUpgradeService implements UpgradeService {
       throw new InvalidPlanException(
           service.definition().slug(), targetPlanSlug, decision.reason());
     }
-    List<QuotaItem> targetItems = footprint.items(userId, target);
+    List<QuotaItem> hold = footprint.upgradeHold(current, target);
     return operations.startAndRun(
         subscriptionId,
         request,
@@ -126,16 +129,29 @@ final class DefaultUpgradeService implements UpgradeService {
             throw new SubscriptionConflictException(
                 subscriptionId, "its plan changed while the upgrade was being prepared");
           }
-          SubscriptionOperations.allocate(
-              target, () -> quota.inTransaction(tx).swap(locked.getAllocationId(), targetItems));
-          return operations.start(
-              tx,
-              request,
-              subscriptionId,
-              UpgradeWorkflow.CHARGE,
-              current.id(),
-              target.id(),
-              clock.instant());
+          // The subscription keeps the old plan's quota; what the new plan needs beyond it is held
+          // apart until the upgrade commits, so undoing it only releases the hold.
+          Allocation held =
+              SubscriptionOperations.allocate(
+                  target,
+                  () ->
+                      quota
+                          .inTransaction(tx)
+                          .allocate(
+                              AllocationRequest.of(
+                                  userId,
+                                  "upgrade:" + subscriptionId + ":" + idempotencyKey,
+                                  hold.toArray(QuotaItem[]::new))));
+          WorkflowRecord started =
+              operations.start(
+                  tx,
+                  request,
+                  subscriptionId,
+                  UpgradeWorkflow.CHARGE,
+                  current.id(),
+                  target.id(),
+                  clock.instant());
+          return operations.holdQuota(tx, started, held.id());
         },
         () -> catalog.quotaChanged(List.of(current.id(), target.id())));
   }

@@ -40,6 +40,29 @@ final class QuotaFootprint {
     return items;
   }
 
+  /**
+   * What an upgrade holds until it commits, beside what the subscription holds for its current
+   * plan: a slot of the new plan and the cluster resources the new plan takes beyond the current
+   * one. Swapping both into the subscription's allocation at commit then needs nothing more.
+   */
+  List<QuotaItem> upgradeHold(Plan from, Plan to) {
+    AppTemplate template = catalog.service(to.serviceId()).definition().template();
+    ResourceLimits before = totalResources(template, from);
+    ResourceLimits after = totalResources(template, to);
+    List<QuotaItem> items = new ArrayList<>();
+    items.add(QuotaItem.of(to.quotaPoolKey(), 1));
+    addIfPositive(items, QuotaPools.CLUSTER_CPU, after.cpuMillicores() - before.cpuMillicores());
+    addIfPositive(items, QuotaPools.CLUSTER_MEMORY, after.memoryMiB() - before.memoryMiB());
+    addIfPositive(items, QuotaPools.CLUSTER_STORAGE, after.storageGiB() - before.storageGiB());
+    return items;
+  }
+
+  private static void addIfPositive(List<QuotaItem> items, String poolKey, long amount) {
+    if (amount > 0) {
+      items.add(QuotaItem.of(poolKey, amount));
+    }
+  }
+
   /** What a refused pool is called in the error a user reads. */
   static String resourceName(String poolKey) {
     return switch (poolKey) {

@@ -137,6 +137,11 @@ final class SubscriptionOperations {
         runner.lease());
   }
 
+  /** Records on a workflow just started the quota it holds until it commits. */
+  WorkflowRecord holdQuota(DSLContext tx, WorkflowRecord started, UUID allocationId) {
+    return workflows.holdQuota(tx, started.getWorkflowId(), allocationId);
+  }
+
   /** Tells the runner's observer that a workflow is about to be started (a test may stop here). */
   void beforeStart(String kind) {
     runner.beforeStart(kind);

@@ -20,9 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upgrade, started with the quota already swapped to the new plan: {@code CHARGE} the prorated
- * difference, then {@code RESIZE} the instance and move the subscription to the new plan. Its undo
- * refunds the charge, puts the instance back to the old plan's size and swaps the quota back.
+ * An upgrade, started with what the new plan needs beyond the old one held apart: {@code CHARGE}
+ * the prorated difference, then {@code RESIZE} the instance and, in one transaction, release the
+ * hold, swap the subscription's quota to the new plan and move the subscription to it. Its undo
+ * refunds the charge, puts the instance back to the old plan's size and releases the hold, which
+ * never needs capacity: the subscription never gave up its old plan's quota.
+ *
+ * <p>An upgrade started before holds were kept (no hold recorded) had swapped its quota at its
+ * start; it commits without a swap and its undo swaps back, as it did then.
  */
 final class UpgradeWorkflow implements WorkflowKind {
 
@@ -90,16 +95,23 @@ final class UpgradeWorkflow implements WorkflowKind {
     InstanceRecord instance = support.instance(s);
     Plan to = support.plan(s, w.getToPlanId());
     support.provisioner().resize(support.specs().spec(s, instance, to));
+    List<QuotaItem> newItems = footprint.items(s.getUserId(), to);
     return StepResult.finish(
         (tx, held) -> {
           Instant now = held.now();
+          if (w.getHoldAllocationId() != null) {
+            // Released first, in the same transaction: what the hold kept is what the swap takes.
+            support.quota().inTransaction(tx).release(w.getHoldAllocationId());
+            support.quota().inTransaction(tx).swap(s.getAllocationId(), newItems);
+          }
           support
               .subscriptions()
               .changePlan(
                   tx, s.getSubscriptionId(), to.id(), s.getAmountPaid() + w.getAmountDue(), now);
           support.subscriptions().resizeInstance(tx, instance.getInstanceId(), to.resources(), now);
           return support.workflows().finish(tx, held, WorkflowStatus.SUCCEEDED);
-        });
+        },
+        () -> support.quotaChanged(w.getFromPlanId(), w.getToPlanId()));
   }
 
   private StepResult undo(WorkflowRecord w) {
@@ -114,7 +126,11 @@ final class UpgradeWorkflow implements WorkflowKind {
     List<QuotaItem> oldItems = footprint.items(s.getUserId(), from);
     return StepResult.finish(
         (tx, held) -> {
-          support.quota().inTransaction(tx).swap(s.getAllocationId(), oldItems);
+          if (w.getHoldAllocationId() != null) {
+            support.quota().inTransaction(tx).release(w.getHoldAllocationId());
+          } else {
+            support.quota().inTransaction(tx).swap(s.getAllocationId(), oldItems);
+          }
           return support.workflows().finish(tx, held, WorkflowStatus.FAILED);
         },
         () -> support.quotaChanged(w.getFromPlanId(), w.getToPlanId(), s.getPlanId()));

@@ -147,6 +147,19 @@ public final class WorkflowStore {
   }
 
   /**
+   * Records the quota an operation holds until it commits (an upgrade's hold for its new plan).
+   *
+   * @return the workflow as it is now
+   */
+  public WorkflowRecord holdQuota(DSLContext tx, UUID workflowId, UUID allocationId) {
+    return tx.update(WORKFLOW)
+        .set(WORKFLOW.HOLD_ALLOCATION_ID, allocationId)
+        .where(WORKFLOW.WORKFLOW_ID.eq(workflowId))
+        .returning()
+        .fetchSingle();
+  }
+
+  /**
    * Moves to the next step with a fresh lease and attempt count; false when the lease was lost.
    *
    * @return whether the held workflow was updated
