@@ -4,20 +4,20 @@ import io.minispod.FieldErrors;
 import io.minispod.ValidationException;
 import io.minispod.catalog.CatalogNotFoundException;
 import io.minispod.catalog.CatalogPort;
-import io.minispod.catalog.Plan;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import io.minispod.catalog.template.AppTemplate;
-import io.minispod.provisioner.Provisioner;
 import io.minispod.subscription.Instance;
 import io.minispod.subscription.InstanceService;
 import io.minispod.subscription.InstanceStatus;
 import io.minispod.subscription.SubscriptionConflictException;
+import io.minispod.subscription.internal.SubscriptionOperations.Request;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
@@ -33,22 +33,19 @@ final class DefaultInstanceService implements InstanceService {
   private final DSLContext dsl;
   private final SubscriptionStore store;
   private final CatalogPort catalog;
-  private final Provisioner provisioner;
-  private final InstanceSpecFactory specs;
+  private final SubscriptionOperations operations;
   private final Clock clock;
 
   DefaultInstanceService(
       DSLContext dsl,
       SubscriptionStore store,
       CatalogPort catalog,
-      Provisioner provisioner,
-      InstanceSpecFactory specs,
+      SubscriptionOperations operations,
       Clock clock) {
     this.dsl = dsl;
     this.store = store;
     this.catalog = catalog;
-    this.provisioner = provisioner;
-    this.specs = specs;
+    this.operations = operations;
     this.clock = clock;
   }
 
@@ -96,25 +93,44 @@ final class DefaultInstanceService implements InstanceService {
           });
     }
     errors.throwIfAny();
+    requireChangeable(instance);
+    // A change is its own request: PATCH carries no idempotency key.
+    Request request =
+        Request.of(
+            UpdateEnvWorkflow.KIND,
+            UUID.randomUUID().toString(),
+            instanceId,
+            new TreeMap<>(changes));
+    operations.startAndRun(
+        subscription.getSubscriptionId(),
+        request,
+        tx -> {
+          SubscriptionRecord locked =
+              store.lockSubscription(tx, subscription.getSubscriptionId()).orElseThrow();
+          operations.requireIdle(tx, locked);
+          requireChangeable(store.instance(tx, instanceId).orElseThrow());
+          WorkflowRecord started =
+              operations.start(
+                  tx,
+                  request,
+                  locked.getSubscriptionId(),
+                  UpdateEnvWorkflow.APPLY,
+                  locked.getPlanId(),
+                  null,
+                  clock.instant());
+          store.recordEnvChange(tx, started.getWorkflowId(), instanceId, changes, clock.instant());
+          return started;
+        },
+        () -> {});
+    return instance(userId, instanceId);
+  }
+
+  private static void requireChangeable(InstanceRecord instance) {
     if (!CHANGEABLE.contains(instance.getStatus())) {
       throw new SubscriptionConflictException(
           instance.getSubscriptionId(),
           "its instance is " + instance.getStatus() + " and cannot be reconfigured now");
     }
-    Map<String, String> env =
-        new HashMap<>(dsl.transactionResult(cfg -> store.env(cfg.dsl(), instanceId)));
-    changes.forEach(
-        (name, value) -> {
-          if (value == null) {
-            env.remove(name);
-          } else {
-            env.put(name, value);
-          }
-        });
-    Plan plan = catalog.plan(subscription.getServiceId(), subscription.getPlanId());
-    provisioner.provision(specs.spec(subscription, instance, plan, env));
-    dsl.transaction(cfg -> store.putEnv(cfg.dsl(), instanceId, changes, clock.instant()));
-    return instance(userId, instanceId);
   }
 
   private InstanceRecord own(String userId, UUID instanceId) {

@@ -125,7 +125,8 @@ public final class SubscriptionEngine implements AutoCloseable {
             List.of(
                 new SubscribeWorkflow(support),
                 new UpgradeWorkflow(support, footprint),
-                new CancelWorkflow(support, settings.cancellationPolicy())),
+                new CancelWorkflow(support, settings.cancellationPolicy()),
+                new UpdateEnvWorkflow(support)),
             StepFailures::classify,
             clock,
             "node-" + UUID.randomUUID(),
@@ -156,8 +157,7 @@ public final class SubscriptionEngine implements AutoCloseable {
             settings.billing(),
             settings.upgradePolicy(),
             clock);
-    this.instances =
-        new DefaultInstanceService(dsl, store, catalog, settings.provisioner(), specs, clock);
+    this.instances = new DefaultInstanceService(dsl, store, catalog, operations, clock);
     this.analytics = new DefaultAnalyticsService(dsl, settings.quota(), settings.billing());
     this.healthMonitor =
         new DefaultHealthMonitor(

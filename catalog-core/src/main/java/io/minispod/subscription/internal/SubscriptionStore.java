@@ -7,6 +7,7 @@ import static io.minispod.catalog.internal.db.Tables.INSTANCE_ENV;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_TRANSITION;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
+import static io.minispod.catalog.internal.db.Tables.WORKFLOW_ENV_CHANGE;
 
 import io.minispod.ErrorCode;
 import io.minispod.billing.BillingPeriod;
@@ -366,6 +367,33 @@ final class SubscriptionStore {
         .set(INSTANCE.UPDATED_AT, at(now))
         .where(INSTANCE.INSTANCE_ID.eq(instanceId))
         .execute();
+  }
+
+  /**
+   * Stores an environment change as the instance's desired environment, keeping for the workflow
+   * that makes it the values it replaces (null where a variable was not set).
+   */
+  void recordEnvChange(
+      DSLContext tx, UUID workflowId, UUID instanceId, Map<String, String> changes, Instant now) {
+    Map<String, String> current = env(tx, instanceId);
+    changes.forEach(
+        (name, value) ->
+            tx.insertInto(WORKFLOW_ENV_CHANGE)
+                .set(WORKFLOW_ENV_CHANGE.WORKFLOW_ID, workflowId)
+                .set(WORKFLOW_ENV_CHANGE.NAME, name)
+                .set(WORKFLOW_ENV_CHANGE.VALUE, value)
+                .set(WORKFLOW_ENV_CHANGE.PREVIOUS_VALUE, current.get(name))
+                .execute());
+    putEnv(tx, instanceId, changes, now);
+  }
+
+  /** The values an environment change replaced, by name (null where a variable was not set). */
+  Map<String, String> replacedEnv(DSLContext tx, UUID workflowId) {
+    Map<String, String> previous = new HashMap<>();
+    tx.selectFrom(WORKFLOW_ENV_CHANGE)
+        .where(WORKFLOW_ENV_CHANGE.WORKFLOW_ID.eq(workflowId))
+        .forEach(r -> previous.put(r.getName(), r.getPreviousValue()));
+    return previous;
   }
 
   // ---------------------------------------------------------------- health

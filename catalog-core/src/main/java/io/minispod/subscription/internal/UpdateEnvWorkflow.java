@@ -1,0 +1,95 @@
+package io.minispod.subscription.internal;
+
+import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
+import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import io.minispod.provisioner.ProvisioningException;
+import io.minispod.subscription.internal.workflow.Step;
+import io.minispod.subscription.internal.workflow.StepResult;
+import io.minispod.subscription.internal.workflow.WorkflowKind;
+import io.minispod.subscription.internal.workflow.WorkflowStatus;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An environment change of an instance, started with the change stored as the instance's desired
+ * environment: {@code APPLY} makes the platform match it (the provisioner's "make it so", with the
+ * subscription's current plan). Its undo puts the replaced values back, on the platform and in the
+ * store. Serialised with the subscription's other workflows like any kind, so it never races a
+ * cancel or an upgrade's resize.
+ */
+final class UpdateEnvWorkflow implements WorkflowKind {
+
+  static final String KIND = "UPDATE_ENV";
+  static final String APPLY = "APPLY";
+
+  private static final Logger log = LoggerFactory.getLogger(UpdateEnvWorkflow.class);
+
+  private final WorkflowSupport support;
+
+  UpdateEnvWorkflow(WorkflowSupport support) {
+    this.support = support;
+  }
+
+  @Override
+  public String name() {
+    return KIND;
+  }
+
+  @Override
+  public Map<String, Step> steps() {
+    return Map.of(APPLY, this::apply);
+  }
+
+  @Override
+  public Step undo() {
+    return this::undo;
+  }
+
+  private StepResult apply(WorkflowRecord w) {
+    SubscriptionRecord s = support.subscription(w);
+    InstanceRecord instance = support.instance(s);
+    support
+        .provisioner()
+        .provision(support.specs().spec(s, instance, support.plan(s, s.getPlanId())));
+    return StepResult.finish(
+        (tx, held) -> support.workflows().finish(tx, held, WorkflowStatus.SUCCEEDED));
+  }
+
+  private StepResult undo(WorkflowRecord w) {
+    SubscriptionRecord s = support.subscription(w);
+    InstanceRecord instance = support.instance(s);
+    Map<String, String> replaced =
+        support.subscriptions().replacedEnv(support.dsl(), w.getWorkflowId());
+    Map<String, String> restored =
+        new HashMap<>(support.subscriptions().env(support.dsl(), instance.getInstanceId()));
+    replaced.forEach(
+        (name, previous) -> {
+          if (previous == null) {
+            restored.remove(name);
+          } else {
+            restored.put(name, previous);
+          }
+        });
+    try {
+      support
+          .provisioner()
+          .provision(support.specs().spec(s, instance, support.plan(s, s.getPlanId()), restored));
+    } catch (ProvisioningException e) {
+      if (e.retryable()) {
+        throw e;
+      }
+      log.warn(
+          "Instance {} keeps part of a failed environment change: {}",
+          instance.getInstanceId(),
+          e.getMessage());
+    }
+    return StepResult.finish(
+        (tx, held) -> {
+          support.subscriptions().putEnv(tx, instance.getInstanceId(), replaced, held.now());
+          return support.workflows().finish(tx, held, WorkflowStatus.FAILED);
+        });
+  }
+}
