@@ -13,6 +13,7 @@ import io.minispod.catalog.PlanDetails;
 import io.minispod.catalog.PlanUpdate;
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.ProvisionerCall.Operation;
 import io.minispod.provisioner.ResourceLimits;
 import io.minispod.quota.PoolAvailability;
@@ -237,6 +238,19 @@ final class UpgradeIT {
                 .sum())
         .as("nothing of the tight service's plans is held")
         .isZero();
+  }
+
+  @Test
+  void upgrade_ofAnInstanceThePlatformLost_recreatesItOnTheNewPlan() {
+    // The platform forgets the instance (a restart of the in-memory platform, a namespace deleted
+    // by hand): the upgrade's resize makes it so again instead of failing.
+    platform.provisioner.deprovision(new InstanceRef(basic.instance().id(), user));
+
+    Subscription pro = upgrades().upgrade(user, basic.id(), "pro", "after-loss");
+
+    assertThat(pro.plan().slug()).isEqualTo("pro");
+    assertThat(platform.provisioner.instance(basic.instance().id()).orElseThrow().app().resources())
+        .isEqualTo(new ResourceLimits(1000, 1024, 10));
   }
 
   @Test

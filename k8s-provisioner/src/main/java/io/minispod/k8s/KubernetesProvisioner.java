@@ -199,12 +199,13 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
 
   /**
    * Applies new resources: the quota first, then volumes and Deployments, and waits until the
-   * instance is available again. Storage never shrinks.
+   * instance is available again. Storage never shrinks. An instance the cluster lost entirely (no
+   * quota share and no secret left) is provisioned again with the new resources.
    *
    * @param spec the instance with its new resources
-   * @throws ProvisioningException when the instance does not exist, when storage would shrink or
-   *     cannot grow on its storage class (both before anything changes), or when the new size does
-   *     not become ready (CPU, memory and quota are then rolled back)
+   * @throws ProvisioningException when storage would shrink or cannot grow on its storage class
+   *     (both before anything changes), or when the new size does not become ready (CPU, memory and
+   *     quota are then rolled back)
    */
   @Override
   public void resize(InstanceSpec spec) {
@@ -213,7 +214,10 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     String namespace = namespaceOf(spec.ownerId());
     long started = System.nanoTime();
     if (quotas.share(id, namespace).isEmpty() && readSecret(spec, namespace) == null) {
-      throw new ProvisioningException(id, "instance does not exist", false, null);
+      // The cluster lost the instance (its namespace deleted by hand, say): made so again.
+      log.warn("Instance {} is missing from the cluster; creating it with the new resources", id);
+      provision(spec);
+      return;
     }
     Map<String, PersistentVolumeClaim> volumes = volumesOf(id, namespace);
     checkStorage(spec, volumes);

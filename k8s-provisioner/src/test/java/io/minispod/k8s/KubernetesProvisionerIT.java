@@ -808,14 +808,13 @@ final class KubernetesProvisionerIT {
   }
 
   @Test
-  void resize_unknownInstance_failsNotRetryable() {
-    InstanceSpec missing = n8n(owner(), BASIC);
+  void resize_instanceTheClusterLost_createsItAgainWithTheNewResources() {
+    InstanceSpec lost = n8n(owner(), BASIC);
 
-    assertThatThrownBy(() -> provisioner.resize(missing))
-        .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isFalse())
-        .hasMessageContaining("instance does not exist");
-    assertThat(k8s.labelled(missing.instanceId())).isEmpty();
+    provisioner.resize(lost);
+
+    assertThat(k8s.labelled(lost.instanceId())).isNotEmpty();
+    assertThat(provisioner.health(lost.ref()).healthy()).isTrue();
   }
 
   @Test

@@ -192,11 +192,9 @@ public final class InMemoryProvisioner implements Provisioner {
               instances.compute(
                   spec.instanceId(),
                   (id, existing) -> {
-                    Map<String, String> secrets =
-                        existing == null ? new HashMap<>() : existing.secrets;
-                    spec.generatedSecrets()
-                        .forEach(key -> secrets.computeIfAbsent(key, k -> secret()));
-                    Running next = new Running(spec, secrets);
+                    Running next =
+                        new Running(
+                            spec, withSecrets(spec, existing == null ? null : existing.secrets));
                     if (existing != null) {
                       next.health = existing.health;
                       next.usage = existing.usage;
@@ -214,12 +212,13 @@ public final class InMemoryProvisioner implements Provisioner {
         Operation.RESIZE,
         spec.instanceId(),
         () -> {
-          Running running =
-              running(spec.instanceId())
-                  .orElseThrow(
-                      () ->
-                          new ProvisioningException(
-                              spec.instanceId(), "instance does not exist", false, null));
+          Optional<Running> existing = running(spec.instanceId());
+          if (existing.isEmpty()) {
+            // Lost by the platform (or never there): made so, as provision would.
+            instances.put(spec.instanceId(), new Running(spec, withSecrets(spec, null)));
+            return null;
+          }
+          Running running = existing.get();
           if (spec.app().resources().storageGiB() < running.spec.app().resources().storageGiB()) {
             throw new ProvisioningException(
                 spec.instanceId(), "storage cannot shrink", false, null);
@@ -260,6 +259,13 @@ public final class InMemoryProvisioner implements Provisioner {
         Operation.USAGE,
         instance.instanceId(),
         () -> running(instance.instanceId()).map(r -> r.usage));
+  }
+
+  /** The instance's generated secrets: those it had, and a new value for each one it lacks. */
+  private Map<String, String> withSecrets(InstanceSpec spec, Map<String, String> had) {
+    Map<String, String> secrets = had == null ? new HashMap<>() : had;
+    spec.generatedSecrets().forEach(key -> secrets.computeIfAbsent(key, k -> secret()));
+    return secrets;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -30,8 +30,10 @@ public interface Provisioner {
   ProvisionedInstance provision(InstanceSpec spec);
 
   /**
-   * Applies new resources (a plan upgrade) to an existing instance, keeping its data and secrets,
-   * and waits until it is ready again. Storage only ever grows.
+   * Applies new resources (a plan upgrade) to an instance, keeping its data and secrets, and waits
+   * until it is ready again. Storage only ever grows. Like every call of this SPI it means "make it
+   * so": an instance the platform lost (its namespace deleted by hand, its node gone) is created
+   * again with the new resources, as {@link #provision} would.
    *
    * @param spec the instance with its new resources
    * @throws ProvisioningException when the change cannot be applied; nothing is changed when that

@@ -100,11 +100,14 @@ final class InMemoryProvisionerTest {
   }
 
   @Test
-  void resize_unknownInstance_fails() {
-    assertThatThrownBy(
-            () -> provisioner.resize(ghost(UUID.randomUUID(), new ResourceLimits(1, 1, 1))))
-        .isInstanceOf(ProvisioningException.class)
-        .hasMessageContaining("does not exist");
+  void resize_instanceThePlatformLost_recreatesItWithTheNewResources() {
+    InstanceSpec lost = ghost(UUID.randomUUID(), new ResourceLimits(1, 1, 1));
+
+    provisioner.resize(lost);
+
+    assertThat(provisioner.instance(lost.instanceId())).contains(lost);
+    assertThat(provisioner.generatedSecrets(lost.instanceId()))
+        .containsOnlyKeys(lost.generatedSecrets());
   }
 
   @Test
