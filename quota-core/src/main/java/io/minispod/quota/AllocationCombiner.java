@@ -2,6 +2,7 @@ package io.minispod.quota;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests go to a lane by their smallest pool key, so requests for one pool always share a lane
  * (and batch), while requests for different pools spread over the lanes and run in parallel.
+ *
+ * <p>Nothing waits without bound: a caller whose request is not settled within the wait limit is
+ * told whether it was withdrawn (nothing granted) or may still be granted (retry with the same
+ * idempotency key), and a lane whose batch fails with an {@link Error} fails that batch and goes
+ * on, instead of dying and leaving every later request on it waiting.
  */
 final class AllocationCombiner implements AutoCloseable {
 
@@ -32,18 +40,24 @@ final class AllocationCombiner implements AutoCloseable {
 
   private final Function<List<AllocationRequest>, List<Outcome>> settle;
   private final int maxBatchSize;
+  private final Duration waitLimit;
   private final Lane[] lanes;
   private volatile boolean closed;
 
   /**
    * @param laneCount how many transactions may run at once
    * @param maxBatchSize the most requests settled by one transaction
+   * @param waitLimit how long a caller waits for its request to be settled
    * @param settle runs one batch in one transaction and returns an outcome per request
    */
   AllocationCombiner(
-      int laneCount, int maxBatchSize, Function<List<AllocationRequest>, List<Outcome>> settle) {
+      int laneCount,
+      int maxBatchSize,
+      Duration waitLimit,
+      Function<List<AllocationRequest>, List<Outcome>> settle) {
     this.settle = settle;
     this.maxBatchSize = maxBatchSize;
+    this.waitLimit = waitLimit;
     this.lanes = new Lane[laneCount];
     for (int i = 0; i < laneCount; i++) {
       lanes[i] = new Lane(i);
@@ -69,7 +83,7 @@ final class AllocationCombiner implements AutoCloseable {
       lane.queue.remove(submission);
       throw closedError();
     }
-    return submission.await();
+    return submission.await(lane);
   }
 
   /** How many requests wait in the lanes' queues (for tests and diagnostics). */
@@ -150,11 +164,20 @@ final class AllocationCombiner implements AutoCloseable {
         for (Submission submission : batch) {
           settleBatch(new ArrayList<>(List.of(submission)));
         }
+      } catch (Error fatal) {
+        // The lane must outlive it, or every later request on it would wait in vain.
+        log.error("A batch of {} allocations failed with an error", batch.size(), fatal);
+        MinisPodException failure =
+            new MinisPodException(
+                ErrorCode.INTERNAL_ERROR, "Allocation failed: " + fatal, Map.of(), fatal);
+        batch.forEach(s -> s.result.completeExceptionally(failure));
       }
     }
   }
 
-  private static final class Submission {
+  private final class Submission {
+
+    private static final int SPINS = 1 << 10;
 
     private final AllocationRequest request;
     private final CompletableFuture<Outcome> result = new CompletableFuture<>();
@@ -163,24 +186,41 @@ final class AllocationCombiner implements AutoCloseable {
       this.request = request;
     }
 
-    Allocation await() {
+    Allocation await(Lane lane) {
+      // A batch often settles within microseconds: spin briefly before parking, as an untimed
+      // CompletableFuture.get() does (a timed one parks at once, and a lone caller pays the
+      // wake-up).
+      for (int spin = 0; spin < SPINS && !result.isDone(); spin++) {
+        Thread.onSpinWait();
+      }
       try {
-        return result.get().allocationOrThrow();
+        return result.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS).allocationOrThrow();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new MinisPodException(
-            ErrorCode.INTERNAL_ERROR,
-            "Interrupted while waiting for allocation "
-                + request.idempotencyKey()
-                + "; it may still be granted, so retry with the same idempotency key",
-            Map.of("idempotencyKey", request.idempotencyKey()),
-            e);
+        throw notSettled("Interrupted while waiting for", lane, e);
+      } catch (TimeoutException e) {
+        throw notSettled("Gave up after " + waitLimit + " waiting for", lane, e);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException failure) {
           throw failure;
         }
         throw new IllegalStateException(e.getCause());
       }
+    }
+
+    /** The caller stops waiting: withdrawn if still queued, or told it may yet be granted. */
+    private MinisPodException notSettled(String what, Lane lane, Exception cause) {
+      boolean withdrawn = lane.queue.remove(this);
+      return new MinisPodException(
+          ErrorCode.INTERNAL_ERROR,
+          what
+              + " allocation "
+              + request.idempotencyKey()
+              + (withdrawn
+                  ? "; it was withdrawn and nothing was granted"
+                  : "; it may still be granted, so retry with the same idempotency key"),
+          Map.of("idempotencyKey", request.idempotencyKey()),
+          cause);
     }
   }
 }

@@ -40,12 +40,20 @@ final class DefaultQuotaManager implements QuotaManager {
   private final ScheduledExecutorService reclaimer;
 
   DefaultQuotaManager(
-      DSLContext dsl, QuotaStore store, int lanes, int maxBatchSize, Duration reclaimInterval) {
+      DSLContext dsl,
+      QuotaStore store,
+      int lanes,
+      int maxBatchSize,
+      Duration allocationWaitLimit,
+      Duration reclaimInterval) {
     this.dsl = dsl;
     this.store = store;
     this.combiner =
         new AllocationCombiner(
-            lanes, maxBatchSize, batch -> transact(tx -> store.allocateAll(tx, batch)));
+            lanes,
+            maxBatchSize,
+            allocationWaitLimit,
+            batch -> transact(tx -> store.allocateAll(tx, batch)));
     if (reclaimInterval.isZero()) {
       this.reclaimer = null;
     } else {

@@ -19,6 +19,7 @@ public final class QuotaManagerBuilder {
   private Duration reclaimInterval = Duration.ofSeconds(15);
   private int combiningLanes = 4;
   private int maxBatchSize = 256;
+  private Duration allocationWaitLimit = Duration.ofSeconds(30);
 
   QuotaManagerBuilder(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -54,9 +55,11 @@ public final class QuotaManagerBuilder {
   }
 
   /**
-   * How many allocation transactions may run at once. Requests for the same pool always share one
-   * lane and are combined into shared transactions; requests for different pools spread over the
-   * lanes. Each lane needs a connection of the data source while it works. Default: 4.
+   * How many allocation transactions may run at once. Requests are sent to a lane by the first pool
+   * they name: requests for the same pool share one lane and are combined into shared transactions;
+   * requests for different pools spread over the lanes. A request that finds its lane idle is
+   * settled on its caller's thread. Each lane needs a connection of the data source while it works.
+   * Default: 4.
    *
    * @param lanes from 1 to 64
    * @return this builder
@@ -86,6 +89,24 @@ public final class QuotaManagerBuilder {
   }
 
   /**
+   * How long {@link QuotaManager#allocate} waits for its request to be settled when its lane is
+   * busy. A caller that gives up is told whether its request was withdrawn (nothing granted) or may
+   * still be granted (retry with the same idempotency key). Default: 30 seconds.
+   *
+   * @param limit positive
+   * @return this builder
+   * @throws IllegalArgumentException if not positive
+   */
+  public QuotaManagerBuilder allocationWaitLimit(Duration limit) {
+    Objects.requireNonNull(limit, "limit");
+    if (limit.isNegative() || limit.isZero()) {
+      throw new IllegalArgumentException("allocation wait limit must be positive, was " + limit);
+    }
+    this.allocationWaitLimit = limit;
+    return this;
+  }
+
+  /**
    * Builds the manager and starts its background threads.
    *
    * @return the manager; close it when done
@@ -96,6 +117,7 @@ public final class QuotaManagerBuilder {
         new QuotaStore(clock),
         combiningLanes,
         maxBatchSize,
+        allocationWaitLimit,
         reclaimInterval);
   }
 }

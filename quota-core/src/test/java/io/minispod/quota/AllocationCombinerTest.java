@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 final class AllocationCombinerTest {
 
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
   private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
   private final CountDownLatch firstBatchMayFinish = new CountDownLatch(1);
   private final ExecutorService callers = Executors.newCachedThreadPool();
@@ -79,7 +81,7 @@ final class AllocationCombinerTest {
 
   @Test
   void submit_whileABatchRuns_combinesEveryWaitingRequestIntoTheNext() throws Exception {
-    combiner = new AllocationCombiner(1, 256, this::grantAll);
+    combiner = new AllocationCombiner(1, 256, WAIT, this::grantAll);
     Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
     await().until(() -> combiner.waiting() == 0 && !first.isDone());
 
@@ -100,7 +102,7 @@ final class AllocationCombinerTest {
 
   @Test
   void submit_batchLimit_splitsLongQueues() throws Exception {
-    combiner = new AllocationCombiner(1, 8, this::grantAll);
+    combiner = new AllocationCombiner(1, 8, WAIT, this::grantAll);
     Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
     await().until(() -> combiner.waiting() == 0 && !first.isDone());
     List<AllocationRequest> waiting = new ArrayList<>();
@@ -119,7 +121,7 @@ final class AllocationCombinerTest {
 
   @Test
   void submit_failingBatch_isSettledOneByOneSoNeighboursSucceed() throws Exception {
-    combiner = new AllocationCombiner(1, 256, this::grantAll);
+    combiner = new AllocationCombiner(1, 256, WAIT, this::grantAll);
     Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
     await().until(() -> combiner.waiting() == 0 && !first.isDone());
     List<Future<Allocation>> results =
@@ -141,6 +143,7 @@ final class AllocationCombinerTest {
         new AllocationCombiner(
             2,
             256,
+            WAIT,
             batch ->
                 batch.stream()
                     .map(r -> Outcome.refused(new QuotaExceededException("plan:hot", 1, 0, 5)))
@@ -158,6 +161,7 @@ final class AllocationCombinerTest {
         new AllocationCombiner(
             1,
             256,
+            WAIT,
             batch -> {
               try {
                 untilInterrupted.await();
@@ -187,6 +191,7 @@ final class AllocationCombinerTest {
         new AllocationCombiner(
             1,
             256,
+            WAIT,
             batch -> {
               try {
                 hold.await();
@@ -213,5 +218,54 @@ final class AllocationCombinerTest {
         .isInstanceOf(MinisPodException.class)
         .hasMessageContaining("retry with the same idempotency key");
     hold.countDown();
+  }
+
+  @Test
+  void submit_aBatchFailingWithAnError_failsThatBatchAndTheLaneGoesOn() throws Exception {
+    combiner =
+        new AllocationCombiner(
+            1,
+            256,
+            WAIT,
+            batch -> {
+              List<Outcome> granted = grantAll(batch);
+              if (batch.stream().anyMatch(r -> r.owner().equals("fatal"))) {
+                throw new AssertionError("a broken invariant");
+              }
+              return granted;
+            });
+    Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !first.isDone());
+    Future<Allocation> fatal = submitAll(List.of(request("fatal"))).get(0);
+    await().until(() -> combiner.waiting() == 1);
+    firstBatchMayFinish.countDown();
+
+    assertThatThrownBy(() -> fatal.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(MinisPodException.class)
+        .hasMessageContaining("a broken invariant");
+    assertThat(first.get(10, TimeUnit.SECONDS).owner()).isEqualTo("first");
+    assertThat(combiner.submit(request("after")).owner())
+        .as("the lane's thread survived the error")
+        .isEqualTo("after");
+  }
+
+  @Test
+  void submit_laneBusyPastTheWaitLimit_withdrawsTheRequestAndSaysNothingWasGranted()
+      throws Exception {
+    combiner = new AllocationCombiner(1, 256, Duration.ofMillis(200), this::grantAll);
+    Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !first.isDone());
+
+    assertThatThrownBy(() -> combiner.submit(request("second")))
+        .isInstanceOf(MinisPodException.class)
+        .hasMessageContaining("Gave up after PT0.2S")
+        .hasMessageContaining("it was withdrawn and nothing was granted");
+    assertThat(combiner.waiting()).isZero();
+    // The first request was already being settled: its caller gave up too, and is told so.
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("it may still be granted, so retry with the same idempotency key");
+    firstBatchMayFinish.countDown();
+    await().until(() -> batchSizes.size() == 1);
+    assertThat(batchSizes).containsExactly(1);
   }
 }
