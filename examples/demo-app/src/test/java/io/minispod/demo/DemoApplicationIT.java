@@ -6,8 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,22 @@ final class DemoApplicationIT {
   static void stop() {
     if (context != null) {
       context.close();
+    }
+  }
+
+  @Test
+  void database_poolBoundsStatementsAndLockWaits() throws Exception {
+    try (Connection connection = context.getBean(DataSource.class).getConnection();
+        Statement statement = connection.createStatement()) {
+      assertThat(show(statement, "statement_timeout")).isEqualTo("30s");
+      assertThat(show(statement, "lock_timeout")).isEqualTo("10s");
+    }
+  }
+
+  private static String show(Statement statement, String setting) throws Exception {
+    try (ResultSet result = statement.executeQuery("SHOW " + setting)) {
+      result.next();
+      return result.getString(1);
     }
   }
 
