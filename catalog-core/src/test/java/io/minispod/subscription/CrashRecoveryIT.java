@@ -136,15 +136,20 @@ final class CrashRecoveryIT {
     }
   }
 
-  @Test
-  void subscribe_crashBeforeTheWorkflowStarts_retryWithItsKey_carriesItOnToActive() {
-    String user = "user-" + UUID.randomUUID();
+  /** A node claims the service for the user and dies before the workflow starts. */
+  private void crashBeforeTheWorkflowStarts(String user) {
     try (Platform doomed =
         first.anotherNode(
             db.newDataSource(4), b -> b.observer(new CrashAt(SUBSCRIBE, null, true)))) {
       assertThatThrownBy(() -> doomed.subscribe().subscribe(user, service.slug(), "pro", "k"))
           .isInstanceOf(SimulatedCrash.class);
     }
+  }
+
+  @Test
+  void subscribe_crashBeforeTheWorkflowStarts_retryWithItsKey_carriesItOnToActive() {
+    String user = "user-" + UUID.randomUUID();
+    crashBeforeTheWorkflowStarts(user);
 
     try (Platform fresh = first.anotherNode(db.newDataSource(4), b -> b)) {
       Subscription retried = fresh.subscribe().subscribe(user, service.slug(), "pro", "k");
@@ -204,12 +209,7 @@ final class CrashRecoveryIT {
   @Test
   void subscribe_crashBeforeTheWorkflowStarts_isRemovedAndItsHoldReclaimed() {
     String user = "user-" + UUID.randomUUID();
-    try (Platform doomed =
-        first.anotherNode(
-            db.newDataSource(4), b -> b.observer(new CrashAt(SUBSCRIBE, null, true)))) {
-      assertThatThrownBy(() -> doomed.subscribe().subscribe(user, service.slug(), "pro", "k"))
-          .isInstanceOf(SimulatedCrash.class);
-    }
+    crashBeforeTheWorkflowStarts(user);
     assertThat(first.subscribe().subscriptions(user))
         .singleElement()
         .satisfies(s -> assertThat(s.status()).isEqualTo(SubscriptionStatus.PENDING));

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
-import io.minispod.provisioner.InstanceSpec;
-import io.minispod.provisioner.ProvisionedInstance;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.provisioner.ProvisionerCall.Operation;
 import io.minispod.provisioner.ResourceUsage;
@@ -14,7 +12,6 @@ import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -186,31 +183,11 @@ final class HealthMonitorIT {
   /** A provisioner whose health check first runs an action, once. */
   private static Provisioner cancelDuringHealthCheck(
       Provisioner platform, AtomicReference<Runnable> action) {
-    return new Provisioner() {
-      @Override
-      public ProvisionedInstance provision(InstanceSpec spec) {
-        return platform.provision(spec);
-      }
-
-      @Override
-      public void resize(InstanceSpec spec) {
-        platform.resize(spec);
-      }
-
-      @Override
-      public void deprovision(InstanceRef instance) {
-        platform.deprovision(instance);
-      }
-
+    return new ForwardingProvisioner(platform) {
       @Override
       public InstanceHealth health(InstanceRef instance) {
         action.getAndSet(() -> {}).run();
-        return platform.health(instance);
-      }
-
-      @Override
-      public Optional<ResourceUsage> usage(InstanceRef instance) {
-        return platform.usage(instance);
+        return super.health(instance);
       }
     };
   }

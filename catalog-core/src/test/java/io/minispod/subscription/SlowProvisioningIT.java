@@ -7,13 +7,10 @@ import static org.awaitility.Awaitility.await;
 import static org.jooq.impl.DSL.max;
 
 import io.minispod.catalog.ServiceDefinition;
-import io.minispod.provisioner.InstanceHealth;
-import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.InstanceSpec;
 import io.minispod.provisioner.ProvisionedInstance;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.provisioner.ProvisionerCall.Operation;
-import io.minispod.provisioner.ResourceUsage;
 import io.minispod.subscription.internal.workflow.StepObserver;
 import io.minispod.subscription.internal.workflow.WorkflowStatus;
 import io.minispod.testkit.FreshDatabase;
@@ -23,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -213,7 +209,7 @@ final class SlowProvisioningIT {
     private final AtomicInteger maxOverlap = new AtomicInteger();
 
     Provisioner wrap(Provisioner platform) {
-      return new Provisioner() {
+      return new ForwardingProvisioner(platform) {
         @Override
         public ProvisionedInstance provision(InstanceSpec spec) {
           AtomicInteger calls =
@@ -221,31 +217,11 @@ final class SlowProvisioningIT {
           maxOverlap.accumulateAndGet(calls.incrementAndGet(), Math::max);
           inFlight.incrementAndGet();
           try {
-            return platform.provision(spec);
+            return super.provision(spec);
           } finally {
             inFlight.decrementAndGet();
             calls.decrementAndGet();
           }
-        }
-
-        @Override
-        public void resize(InstanceSpec spec) {
-          platform.resize(spec);
-        }
-
-        @Override
-        public void deprovision(InstanceRef instance) {
-          platform.deprovision(instance);
-        }
-
-        @Override
-        public InstanceHealth health(InstanceRef instance) {
-          return platform.health(instance);
-        }
-
-        @Override
-        public Optional<ResourceUsage> usage(InstanceRef instance) {
-          return platform.usage(instance);
         }
       };
     }
