@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -32,6 +33,12 @@ import org.HdrHistogram.Recorder;
  * first period's charge through the mock payment gateway, the billing ledger, and provisioning
  * through the in-memory provisioner, at 1 and 32 concurrent users, each caller on a plan of its
  * own. Every subscription must end {@code ACTIVE} with a running instance.
+ *
+ * <p>So that machines compare, each row also measures, in the same run on the same database, a
+ * baseline: the same callers each committing one small transaction (a one-row insert and a one-row
+ * update) as fast as they can. It prints subscriptions per second as a fraction of those
+ * transactions per second, and what one subscription costs: transactions (commits, and statements
+ * run in autocommit) and statements, counted at the JDBC driver over the whole cell.
  *
  * <p>Options: {@code --callers 1,32}, {@code --seconds 10}, {@code --warmup 15}, {@code --commit
  * async}. The embedded PostgreSQL keeps its crash-safe defaults; {@code MINISPOD_DB_URL} points it
@@ -62,10 +69,12 @@ final class SubscriptionBenchmark {
       }
     }
     int maxCallers = callers.stream().mapToInt(Integer::intValue).max().orElse(1);
+    StatementCounter counter = new StatementCounter();
     try (PostgresServer server = PostgresServer.start(settings);
-        HikariDataSource dataSource = server.pool(server.createDatabase(), 2 * maxCallers + 8);
-        QuotaManager quota = QuotaManager.builder(dataSource).build();
-        Catalog catalog = Catalog.builder(dataSource, quota).build()) {
+        HikariDataSource pool = server.pool(server.createDatabase(), 2 * maxCallers + 8);
+        QuotaManager quota = QuotaManager.builder(counter.wrap(pool)).build();
+        Catalog catalog = Catalog.builder(counter.wrap(pool), quota).build()) {
+      DataSource dataSource = counter.wrap(pool);
       BillingService billing =
           BillingService.builder(dataSource).paymentGateway(new MockPaymentGateway()).build();
       InMemoryProvisioner provisioner = new InMemoryProvisioner("apps.bench");
@@ -108,14 +117,25 @@ final class SubscriptionBenchmark {
             "catalog-core subscriptions end to end (in-memory provisioner, mock gateway): %d s measured after %d s warm-up, %d cores%n%n",
             measure.toSeconds(), warmup.toSeconds(), Runtime.getRuntime().availableProcessors());
         System.out.printf(
-            "%7s | %16s | %8s %8s | %9s%n",
-            "callers", "subscriptions/s", "p50 ms", "p99 ms", "all ok");
-        System.out.println("-".repeat(60));
+            "%7s | %16s | %8s %8s | %9s | %13s %9s | %7s %7s%n",
+            "callers",
+            "subscriptions/s",
+            "p50 ms",
+            "p99 ms",
+            "all ok",
+            "baseline tx/s",
+            "fraction",
+            "tx/sub",
+            "stmt/sub");
+        System.out.println("-".repeat(104));
         AtomicLong users = new AtomicLong();
         for (int n : callers) {
           Recorder latencies = new Recorder(3);
           AtomicLong measured = new AtomicLong();
           AtomicLong failures = new AtomicLong();
+          AtomicLong subscribed = new AtomicLong();
+          long statementsBefore = counter.statements();
+          long transactionsBefore = counter.transactions();
           long start = System.nanoTime() + 50_000_000L;
           long from = start + warmup.toNanos();
           long end = from + measure.toNanos();
@@ -135,6 +155,7 @@ final class SubscriptionBenchmark {
                                 .subscriptions()
                                 .subscribe("u" + users.incrementAndGet(), service, "basic", "k");
                         long done = System.nanoTime();
+                        subscribed.incrementAndGet();
                         boolean ok =
                             s.status() == SubscriptionStatus.ACTIVE
                                 && s.instance().status() == InstanceStatus.RUNNING;
@@ -154,13 +175,22 @@ final class SubscriptionBenchmark {
             thread.join();
           }
           var histogram = latencies.getIntervalHistogram();
+          double rate = measured.get() / (measure.toNanos() / 1e9);
+          double statements = (counter.statements() - statementsBefore) / (double) subscribed.get();
+          double transactions =
+              (counter.transactions() - transactionsBefore) / (double) subscribed.get();
+          double baseline = Baseline.transactionsPerSecond(pool, n, measure);
           System.out.printf(
-              "%7d | %16.0f | %8.2f %8.2f | %9s%n",
+              "%7d | %16.0f | %8.2f %8.2f | %9s | %13.0f %8.3fx | %7.1f %7.1f%n",
               n,
-              measured.get() / (measure.toNanos() / 1e9),
+              rate,
               histogram.getValueAtPercentile(50) / 1e6,
               histogram.getValueAtPercentile(99) / 1e6,
-              failures.get() == 0 ? "yes" : failures.get() + " not running");
+              failures.get() == 0 ? "yes" : failures.get() + " not running",
+              baseline,
+              rate / baseline,
+              transactions,
+              statements);
         }
         System.out.printf(
             "%nquota reconcile: %s%n",
