@@ -8,9 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -44,13 +43,7 @@ public final class WorkflowRunner implements AutoCloseable {
   private final Duration heartbeat;
   private final Backoff backoff;
   private final StepObserver observer;
-  private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "minispod-workflow-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledThreadPoolExecutor heartbeats = heartbeatThread();
 
   /**
    * A runner for the given kinds.
@@ -293,6 +286,21 @@ public final class WorkflowRunner implements AutoCloseable {
     }
     observer.committed(w.getKind(), w.getStep());
     return true;
+  }
+
+  /** One daemon thread renews the leases of every step in progress on this node. */
+  private static ScheduledThreadPoolExecutor heartbeatThread() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, "minispod-workflow-heartbeat");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // A step's heartbeat is cancelled when the step returns: drop it at once, not at its due time.
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 
   /** Stops renewing leases; steps still running lose theirs when it expires. */
