@@ -111,9 +111,8 @@ final class DefaultSubscriptionService implements SubscriptionService {
     }
     ServiceStructure service = activeService(serviceSlug);
     Plan plan =
-        service.plans().stream()
-            .filter(p -> p.slug().equals(planSlug))
-            .findFirst()
+        service
+            .plan(planSlug)
             .orElseThrow(
                 () ->
                     new InvalidPlanException(

@@ -64,8 +64,7 @@ final class DefaultUpgradeService implements UpgradeService {
     SubscriptionRecord s = operations.own(userId, subscriptionId);
     ServiceStructure service = catalog.service(s.getServiceId());
     Plan current = catalog.plan(s.getServiceId(), s.getPlanId());
-    BillingPeriod period =
-        new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant());
+    BillingPeriod period = SubscriptionStore.period(s);
     Instant now = clock.instant();
     List<Plan> allowed =
         service.activePlans().stream().filter(p -> policy.evaluate(current, p).allowed()).toList();
@@ -104,9 +103,8 @@ final class DefaultUpgradeService implements UpgradeService {
     ServiceStructure service = catalog.service(s.getServiceId());
     Plan current = catalog.plan(s.getServiceId(), s.getPlanId());
     Plan target =
-        service.plans().stream()
-            .filter(p -> p.slug().equals(targetPlanSlug))
-            .findFirst()
+        service
+            .plan(targetPlanSlug)
             .orElseThrow(
                 () ->
                     new InvalidPlanException(

@@ -63,7 +63,7 @@ final class SubscribeWorkflow implements WorkflowKind {
                     s.getUserId(),
                     support.reference(s, plan),
                     plan.price().amount(),
-                    WorkflowSupport.period(s),
+                    SubscriptionStore.period(s),
                     "subscription:" + s.getSubscriptionId() + ":charge",
                     plan.name() + " plan, first period"));
     return StepResult.next(

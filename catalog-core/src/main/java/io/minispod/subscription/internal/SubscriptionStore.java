@@ -494,11 +494,16 @@ final class SubscriptionStore {
         serviceName,
         plan,
         s.getStatus(),
-        new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant()),
+        period(s),
         s.getAmountPaid(),
         instance,
         s.getFailureCode() == null ? null : s.getFailureCode() + ": " + s.getFailureReason(),
         s.getCreatedAt().toInstant());
+  }
+
+  /** A subscription's current billing period, from its row. */
+  static BillingPeriod period(SubscriptionRecord s) {
+    return new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant());
   }
 
   static InstanceSummary summary(InstanceRecord i) {

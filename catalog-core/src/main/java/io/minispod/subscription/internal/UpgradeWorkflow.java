@@ -72,7 +72,7 @@ final class UpgradeWorkflow implements WorkflowKind {
                     s.getUserId(),
                     support.reference(s, from),
                     support.reference(s, to),
-                    WorkflowSupport.period(s),
+                    SubscriptionStore.period(s),
                     to.price().amount(),
                     w.getCreatedAt().toInstant(),
                     "upgrade:" + w.getWorkflowId(),

@@ -1,7 +1,6 @@
 package io.minispod.subscription.internal;
 
 import io.minispod.billing.BillingLine;
-import io.minispod.billing.BillingPeriod;
 import io.minispod.billing.BillingReference;
 import io.minispod.billing.BillingService;
 import io.minispod.billing.LineStatus;
@@ -62,10 +61,6 @@ record WorkflowSupport(
 
   Plan plan(SubscriptionRecord s, UUID planId) {
     return catalog.plan(s.getServiceId(), planId);
-  }
-
-  static BillingPeriod period(SubscriptionRecord s) {
-    return new BillingPeriod(s.getPeriodStart().toInstant(), s.getPeriodEnd().toInstant());
   }
 
   BillingReference reference(SubscriptionRecord s, Plan plan) {
