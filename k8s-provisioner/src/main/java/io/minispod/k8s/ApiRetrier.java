@@ -2,6 +2,7 @@ package io.minispod.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.minispod.provisioner.ProvisioningException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -61,6 +62,12 @@ final class ApiRetrier {
       } catch (ProvisioningException e) {
         throw e;
       } catch (RuntimeException e) {
+        if (isInterruption(e)) {
+          // fabric8 reports an interrupted wait as a client error without an HTTP code, which
+          // would otherwise look transient: the caller asked to stop, so stop now.
+          Thread.currentThread().interrupt();
+          throw interrupted(instanceId, what, e);
+        }
         if (!isTransient(e)) {
           // Refused for good, unless the namespace is going away: a later attempt recreates it.
           throw new ProvisioningException(
@@ -97,6 +104,21 @@ final class ApiRetrier {
           call.run();
           return null;
         });
+  }
+
+  /** The failure of a call whose thread was interrupted: retryable, as nothing was refused. */
+  static ProvisioningException interrupted(UUID instanceId, String what, Exception cause) {
+    return new ProvisioningException(instanceId, what + " was interrupted", true, cause);
+  }
+
+  /** Whether {@code e} is, or was caused by, an interruption of the calling thread. */
+  static boolean isInterruption(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isTransient(Throwable e) {

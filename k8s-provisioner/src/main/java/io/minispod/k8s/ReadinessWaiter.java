@@ -123,16 +123,16 @@ final class ReadinessWaiter {
   }
 
   private boolean waitSlice(UUID instanceId, String namespace, String name, long generation) {
+    String what = "watching Deployment " + namespace + "/" + name;
     return retrier.call(
         instanceId,
-        "watching Deployment " + namespace + "/" + name,
+        what,
         () -> {
           try {
             return watch.awaitAvailable(namespace, name, generation, pollInterval);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProvisioningException(
-                instanceId, "interrupted while waiting for Deployment " + name, true, e);
+            throw ApiRetrier.interrupted(instanceId, what, e);
           }
         });
   }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.minispod.provisioner.ProvisioningException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +171,38 @@ final class ApiRetrierTest {
               ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
           .hasMessageContaining(
               "reading y was interrupted while retrying: Secret ns/y is still being deleted");
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void call_clientInterruptedMidRequest_failsAtOnceRetryableAndKeepsTheFlag() {
+    AtomicInteger calls = new AtomicInteger();
+    // What fabric8 throws when the thread is interrupted while it waits for an answer: a client
+    // error without an HTTP code, which alone would count as transient.
+    KubernetesClientException interruptedRequest =
+        new KubernetesClientException(
+            "An error has occurred.",
+            new InterruptedIOException().initCause(new InterruptedException()));
+
+    try {
+      assertThatThrownBy(
+              () ->
+                  retrier.call(
+                      ID,
+                      "watching Deployment ns/app",
+                      () -> {
+                        calls.incrementAndGet();
+                        throw interruptedRequest;
+                      }))
+          .isInstanceOfSatisfying(
+              ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
+          .hasMessageContaining("watching Deployment ns/app was interrupted")
+          .hasCause(interruptedRequest);
+      assertThat(calls).as("not retried").hasValue(1);
+      assertThat(pauses).isEmpty();
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {
       Thread.interrupted();

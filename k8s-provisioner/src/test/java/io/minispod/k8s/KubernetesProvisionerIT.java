@@ -469,6 +469,8 @@ final class KubernetesProvisionerIT {
     String ns = provisioner.namespaceOf(spec.ownerId());
     java.util.concurrent.atomic.AtomicReference<Throwable> failure =
         new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean interruptedAfter =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Thread node =
         new Thread(
             () -> {
@@ -477,6 +479,7 @@ final class KubernetesProvisionerIT {
               } catch (RuntimeException e) {
                 failure.set(e);
               }
+              interruptedAfter.set(Thread.currentThread().isInterrupted());
             });
     node.start();
     org.awaitility.Awaitility.await()
@@ -490,7 +493,8 @@ final class KubernetesProvisionerIT {
         .isInstanceOfSatisfying(
             ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
         .hasMessageContaining(
-            "interrupted while waiting for Deployment " + spec.subdomain() + "-app");
+            "watching Deployment " + ns + "/" + spec.subdomain() + "-app was interrupted");
+    assertThat(interruptedAfter.get()).as("the interrupt is kept for the caller").isTrue();
   }
 
   @Test
