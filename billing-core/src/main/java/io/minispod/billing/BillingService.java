@@ -15,14 +15,17 @@ import javax.sql.DataSource;
  * (opaque ids with tags such as service and plan) for accounts (user ids).
  *
  * <p><b>One step, safe to retry.</b> Every write takes an idempotency key. A line is first written
- * {@link LineStatus#PENDING} and committed; then, holding that line's row lock, the gateway is
- * called with the same key and the answer recorded. A retry, or a concurrent twin, with the same
- * key waits for that lock and returns the recorded result: the gateway is called once. A declined
- * payment leaves a {@link LineStatus#DECLINED} line and nothing owed. If the process dies during
- * the gateway call the line stays pending and {@link #settlePending} (or a retry with the key)
- * finishes it; the gateway's own idempotency makes the second call harmless. A zero amount never
- * reaches the gateway. A connection is held during each gateway call, so size the pool for the
- * payments in flight.
+ * {@link LineStatus#PENDING} and committed; then a short transaction claims the line for one
+ * gateway attempt and commits, the gateway is called with the same key <em>with no transaction open
+ * and no connection held</em>, and a second short transaction records the answer if the claim still
+ * holds. A retry, or a concurrent twin on any node, with the same key finds the claim and waits for
+ * the answer (re-reading the line, holding no connection) and returns it: the gateway is called
+ * once. A declined payment leaves a {@link LineStatus#DECLINED} line and nothing owed. If the
+ * process dies during the gateway call the line stays pending; once its claim has lapsed ({@link
+ * BillingServiceBuilder#settlementClaim}, by the service clock) {@link #settlePending} or a retry
+ * with the key takes it over, and the gateway's own idempotency makes the second call harmless. A
+ * late answer of an attempt that was taken over is not recorded. A zero amount never reaches the
+ * gateway.
  *
  * <pre>{@code
  * new BillingSchema().migrate(dataSource);
@@ -60,6 +63,8 @@ public interface BillingService {
    *     such and nothing is owed
    * @throws BillingConflictException if the idempotency key was used for a different request
    * @throws io.minispod.ValidationException if the currency has no scale
+   * @throws PaymentInProgressException if another caller's gateway call for the same key is still
+   *     unanswered after the settlement wait; try again later with the same key
    */
   BillingLine charge(ChargeRequest request);
 
@@ -94,6 +99,8 @@ public interface BillingService {
    * @throws io.minispod.ValidationException if the change falls outside the period, or the credit
    *     would exceed the charge (that is a downgrade, not an upgrade)
    * @throws CurrencyMismatchException if the new price is in another currency than what was paid
+   * @throws PaymentInProgressException if another caller's gateway call for the same key is still
+   *     unanswered after the settlement wait; try again later with the same key
    */
   UpgradeCharge chargeUpgrade(UpgradeRequest request);
 
@@ -120,6 +127,8 @@ public interface BillingService {
    *     left, or the key was used for a different request
    * @throws CurrencyMismatchException if the amount is in another currency than the line
    * @throws PaymentFailedException if the gateway declined or failed the refund
+   * @throws PaymentInProgressException if another caller's gateway call for the same key is still
+   *     unanswered after the settlement wait; try again later with the same key
    */
   BillingLine refund(RefundRequest request);
 
@@ -178,7 +187,9 @@ public interface BillingService {
   /**
    * Finishes lines left {@link LineStatus#PENDING} by a process that died during a gateway call:
    * calls the gateway again with each line's key and records the answer. Lines another caller is
-   * working on are skipped. Run it at start-up or now and then, on any node.
+   * working on (its claim has not lapsed, or its row is locked at the moment) are skipped; a line
+   * whose claim lapsed without an answer is taken over. Run it at start-up or now and then, on any
+   * node.
    *
    * @param olderThan only lines written at least this long ago (by the service clock), so that
    *     calls in progress are left to finish

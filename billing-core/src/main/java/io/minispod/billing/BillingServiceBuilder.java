@@ -1,6 +1,7 @@
 package io.minispod.billing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
@@ -22,14 +23,17 @@ public final class BillingServiceBuilder {
   private ZoneId zone = ZoneOffset.UTC;
   private ProrationGranularity granularity = ProrationGranularity.DAY;
   private CurrencyScales scales = CurrencyScales.iso4217();
+  private Duration settlementClaim = Duration.ofMinutes(5);
+  private Duration settlementWait = Duration.ofMinutes(2);
+  private SettlementObserver observer = SettlementObserver.NONE;
 
   BillingServiceBuilder(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
   }
 
   /**
-   * The clock that dates ledger lines and gives "now" to upgrades without an explicit instant.
-   * Default: the system clock in UTC.
+   * The clock that dates ledger lines, gives "now" to upgrades without an explicit instant and
+   * times {@linkplain #settlementClaim settlement claims}. Default: the system clock in UTC.
    *
    * @param clock the clock
    * @return this builder
@@ -100,6 +104,48 @@ public final class BillingServiceBuilder {
   }
 
   /**
+   * How long, by the service {@linkplain #clock clock}, a caller's claim of a payment line for one
+   * gateway call keeps other callers (twins with the same key, other nodes, {@link
+   * BillingService#settlePending}) from calling the gateway for that line too. While it lasts they
+   * wait for the caller's answer; once it has lapsed without one (the caller died or hangs) the
+   * next of them takes the line over, and the late answer of the lapsed attempt is not recorded. It
+   * must be well above the gateway's own timeout, or a slow but live call is taken over and the
+   * gateway asked twice (harmless, as the gateway is idempotent by key, but wasted). Default: 5
+   * minutes.
+   *
+   * @param claim the claim's length
+   * @return this builder
+   * @throws IllegalArgumentException if it is not positive
+   */
+  public BillingServiceBuilder settlementClaim(Duration claim) {
+    this.settlementClaim = positive(claim, "settlement claim");
+    return this;
+  }
+
+  /**
+   * How long, in real time, a write waits for the answer of another caller's gateway call for the
+   * same line (a concurrent twin with the same idempotency key, or a caller on another node) before
+   * it gives up with {@link PaymentInProgressException}. It waits without holding a connection,
+   * re-reading the line now and then, and takes the line over itself if the other caller's
+   * {@linkplain #settlementClaim claim} lapses meanwhile. Default: 2 minutes, above the timeout of
+   * common gateways' clients.
+   *
+   * @param wait the longest wait
+   * @return this builder
+   * @throws IllegalArgumentException if it is not positive
+   */
+  public BillingServiceBuilder settlementWait(Duration wait) {
+    this.settlementWait = positive(wait, "settlement wait");
+    return this;
+  }
+
+  /** Lets this package's tests see where settlements stand. */
+  BillingServiceBuilder observer(SettlementObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
+    return this;
+  }
+
+  /**
    * Builds the service.
    *
    * @return the service
@@ -122,6 +168,15 @@ public final class BillingServiceBuilder {
         clock,
         zone,
         scales,
-        calculator);
+        calculator,
+        new DefaultBillingService.Settlement(settlementClaim, settlementWait, observer));
+  }
+
+  private static Duration positive(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    }
+    return duration;
   }
 }

@@ -39,6 +39,8 @@ final class BillingStore {
   private static final List<LineStatus> SETTLED =
       List.of(LineStatus.PAID, LineStatus.CREDITED, LineStatus.REFUNDED);
 
+  private static final List<LineStatus> OPEN = List.of(LineStatus.PENDING, LineStatus.FAILED);
+
   private static final List<LineType> PAYMENT_LEADS =
       List.of(LineType.CHARGE, LineType.PRORATION_CHARGE, LineType.REFUND);
 
@@ -77,8 +79,34 @@ final class BillingStore {
     }
   }
 
-  /** A line as stored, with the fingerprint of the request that wrote it. */
-  record StoredLine(BillingLine line, String fingerprint) {}
+  /**
+   * A line as stored, with the fingerprint of the request that wrote it and its latest gateway
+   * attempt.
+   */
+  record StoredLine(BillingLine line, String fingerprint, Attempt attempt) {
+
+    /** A line just written: no attempt yet. */
+    StoredLine(BillingLine line, String fingerprint) {
+      this(line, fingerprint, Attempt.NONE);
+    }
+  }
+
+  /**
+   * The latest gateway attempt at a line.
+   *
+   * @param number the attempt's number, the fencing token (0 before the first attempt)
+   * @param expiresAt until when its claim keeps other callers away; {@code null} when no attempt is
+   *     in progress
+   */
+  record Attempt(long number, Instant expiresAt) {
+
+    static final Attempt NONE = new Attempt(0, null);
+
+    /** Whether the attempt is in progress and its claim has not lapsed at {@code now}. */
+    boolean liveAt(Instant now) {
+      return expiresAt != null && expiresAt.isAfter(now);
+    }
+  }
 
   /**
    * Inserts a line and its tags unless a line with its idempotency key exists (or is being inserted
@@ -133,7 +161,8 @@ final class BillingStore {
 
   /**
    * Locks a line for update, waiting for another holder; or, with {@code skipLocked}, returns
-   * nothing when another transaction holds it.
+   * nothing when another transaction holds it. Holders are short transactions: no gateway call runs
+   * under this lock.
    */
   Optional<StoredLine> lock(DSLContext tx, UUID lineId, boolean skipLocked) {
     var select = tx.selectFrom(LEDGER_LINE).where(LEDGER_LINE.LINE_ID.eq(lineId)).forUpdate();
@@ -182,7 +211,63 @@ final class BillingStore {
             .fetch());
   }
 
-  /** Records the gateway's answer on a line. */
+  /**
+   * Claims a line for gateway attempt {@code number}, if its latest attempt is still {@code number
+   * - 1}; the caller holds the line's row lock, so this is a formality that keeps the invariant in
+   * the statement too.
+   *
+   * @return whether the claim was taken
+   */
+  boolean claim(DSLContext tx, UUID lineId, long number, Instant expiresAt) {
+    return tx.update(LEDGER_LINE)
+            .set(LEDGER_LINE.ATTEMPT_NO, number)
+            .set(LEDGER_LINE.ATTEMPT_EXPIRES_AT, at(expiresAt))
+            .where(LEDGER_LINE.LINE_ID.eq(lineId))
+            .and(LEDGER_LINE.ATTEMPT_NO.eq(number - 1))
+            .execute()
+        == 1;
+  }
+
+  /**
+   * Records the gateway's answer on a line and ends its attempt, fenced: only if the line is still
+   * open and claimed by attempt {@code number} (no later attempt took it over).
+   *
+   * @return whether the answer was recorded
+   */
+  boolean settleAttempt(
+      DSLContext tx,
+      UUID lineId,
+      long number,
+      LineStatus status,
+      String paymentId,
+      String failureReason,
+      Instant at) {
+    return tx.update(LEDGER_LINE)
+            .set(LEDGER_LINE.STATUS, status)
+            .set(LEDGER_LINE.PAYMENT_ID, paymentId)
+            .set(LEDGER_LINE.FAILURE_REASON, truncate(failureReason))
+            .set(LEDGER_LINE.SETTLED_AT, status.isSettled() ? at(at) : null)
+            .setNull(LEDGER_LINE.ATTEMPT_EXPIRES_AT)
+            .where(LEDGER_LINE.LINE_ID.eq(lineId))
+            .and(LEDGER_LINE.ATTEMPT_NO.eq(number))
+            .and(LEDGER_LINE.ATTEMPT_EXPIRES_AT.isNotNull())
+            .and(LEDGER_LINE.STATUS.in(OPEN))
+            .execute()
+        == 1;
+  }
+
+  /**
+   * Gives up attempt {@code number}'s claim, if it is still the latest, so others need not wait.
+   */
+  void release(DSLContext tx, UUID lineId, long number) {
+    tx.update(LEDGER_LINE)
+        .setNull(LEDGER_LINE.ATTEMPT_EXPIRES_AT)
+        .where(LEDGER_LINE.LINE_ID.eq(lineId))
+        .and(LEDGER_LINE.ATTEMPT_NO.eq(number))
+        .execute();
+  }
+
+  /** Records the gateway's answer on a line (a proration credit, with its charge's answer). */
   void settle(
       DSLContext tx,
       UUID lineId,
@@ -224,14 +309,16 @@ final class BillingStore {
   }
 
   /**
-   * The charges, proration charges and refunds still pending that were written by {@code cutoff}.
+   * The charges, proration charges and refunds still pending that were written by {@code cutoff}
+   * and have no attempt in progress at {@code now} (none, or one whose claim lapsed).
    */
-  List<UUID> pendingLeads(DSLContext tx, Instant cutoff, int limit) {
+  List<UUID> pendingLeads(DSLContext tx, Instant cutoff, Instant now, int limit) {
     return tx.select(LEDGER_LINE.LINE_ID)
         .from(LEDGER_LINE)
         .where(LEDGER_LINE.STATUS.eq(LineStatus.PENDING))
         .and(LEDGER_LINE.LINE_TYPE.in(PAYMENT_LEADS))
         .and(LEDGER_LINE.CREATED_AT.le(at(cutoff)))
+        .and(LEDGER_LINE.ATTEMPT_EXPIRES_AT.isNull().or(LEDGER_LINE.ATTEMPT_EXPIRES_AT.le(at(now))))
         .orderBy(LEDGER_LINE.CREATED_AT, LEDGER_LINE.SEQ)
         .limit(limit)
         .fetch(LEDGER_LINE.LINE_ID);
@@ -302,7 +389,10 @@ final class BillingStore {
       return Optional.empty();
     }
     BillingLine line = toLines(List.of(record), tagsOf(tx, List.of(record.getLineId()))).get(0);
-    return Optional.of(new StoredLine(line, record.getRequestFingerprint()));
+    OffsetDateTime expiresAt = record.getAttemptExpiresAt();
+    Attempt attempt =
+        new Attempt(record.getAttemptNo(), expiresAt == null ? null : expiresAt.toInstant());
+    return Optional.of(new StoredLine(line, record.getRequestFingerprint(), attempt));
   }
 
   private static List<BillingLine> lines(DSLContext tx, List<LedgerLineRecord> records) {

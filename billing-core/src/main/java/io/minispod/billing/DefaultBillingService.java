@@ -4,6 +4,7 @@ import io.minispod.ErrorCode;
 import io.minispod.FieldErrors;
 import io.minispod.MinisPodException;
 import io.minispod.ValidationException;
+import io.minispod.billing.BillingStore.Attempt;
 import io.minispod.billing.BillingStore.NewLine;
 import io.minispod.billing.BillingStore.StoredLine;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -26,12 +28,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link BillingService}: each write in two transactions, the pending line first, then the
- * gateway call under that line's row lock with the answer recorded in the same transaction.
+ * The {@link BillingService}. No gateway call runs inside a transaction, nor while this thread
+ * holds a connection: a write commits its pending line(s), then settles the lead line (the charge,
+ * proration charge or refund that carries the payment) in three steps.
+ *
+ * <ol>
+ *   <li><b>Claim</b>, a short transaction: lock the line ({@code SELECT … FOR UPDATE}, {@code SKIP
+ *       LOCKED} for {@link #settlePending}); if it is still open (pending, or failed and retried)
+ *       and no other attempt's claim is live by the service clock, increment its {@code attempt_no}
+ *       (the fencing token) and set {@code attempt_expires_at} to now plus the claim length;
+ *       commit.
+ *   <li><b>Call</b> the gateway with the line's idempotency key, no transaction open.
+ *   <li><b>Record</b>, a short transaction: write the answer on the lead line (and its proration
+ *       credit, in the same transaction) only where {@code attempt_no} is still the claimed number
+ *       and the claim not given up. An attempt whose claim lapsed and was taken over records
+ *       nothing: it reads what the attempt that took over recorded (or waits for it).
+ * </ol>
+ *
+ * <p>A caller that finds another attempt's claim live waits for its answer, re-reading the line at
+ * growing intervals with no transaction open, for at most the settlement wait (real time), and
+ * takes the line over if the claim lapses meanwhile; {@link #settlePending} skips such lines. A
+ * claimant whose gateway call ends in an {@link Error} gives its claim up at once (a killed process
+ * cannot, and its claim lapses instead). Defaults: claims of 5 minutes, waits of 2 minutes.
  */
 final class DefaultBillingService implements BillingService {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultBillingService.class);
+
+  /** The first pause of a caller waiting for another caller's answer; each next one doubles. */
+  private static final Duration FIRST_POLL = Duration.ofMillis(5);
+
+  /** The longest pause between two looks of a waiting caller. */
+  private static final Duration MAX_POLL = Duration.ofMillis(200);
 
   /** The most lines one {@link #settlePending} round looks at. */
   private static final int SETTLE_BATCH = 500;
@@ -46,6 +74,7 @@ final class DefaultBillingService implements BillingService {
   private final ZoneId zone;
   private final CurrencyScales scales;
   private final ProrationCalculator calculator;
+  private final Settlement settlement;
 
   DefaultBillingService(
       DSLContext dsl,
@@ -54,7 +83,8 @@ final class DefaultBillingService implements BillingService {
       Clock clock,
       ZoneId zone,
       CurrencyScales scales,
-      ProrationCalculator calculator) {
+      ProrationCalculator calculator,
+      Settlement settlement) {
     this.dsl = dsl;
     this.store = store;
     this.gateway = gateway;
@@ -62,6 +92,7 @@ final class DefaultBillingService implements BillingService {
     this.zone = zone;
     this.scales = scales;
     this.calculator = calculator;
+    this.settlement = settlement;
   }
 
   // ---------------------------------------------------------------- charges
@@ -383,8 +414,9 @@ final class DefaultBillingService implements BillingService {
     if (olderThan == null || olderThan.isNegative()) {
       throw ValidationException.of("olderThan", "must be zero or positive, was " + olderThan);
     }
-    Instant cutoff = clock.instant().minus(olderThan);
-    List<UUID> pending = transact(tx -> store.pendingLeads(tx, cutoff, SETTLE_BATCH));
+    Instant now = clock.instant();
+    Instant cutoff = now.minus(olderThan);
+    List<UUID> pending = transact(tx -> store.pendingLeads(tx, cutoff, now, SETTLE_BATCH));
     int settled = 0;
     for (UUID lineId : pending) {
       Optional<Settled> outcome = settle(lineId, true);
@@ -406,84 +438,224 @@ final class DefaultBillingService implements BillingService {
   }
 
   /**
-   * Locks a charge, proration charge or refund line; if it is still open, calls the gateway with
-   * its key and records the answer on it (and on its proration credit) before the lock is released.
-   * Returns nothing when {@code skipLocked} and another transaction holds the line.
+   * Settles a charge, proration charge or refund line: claims it, calls the gateway with no
+   * transaction open, and records the answer if the claim still holds (see the class comment).
+   * Returns the line as answered (by this call or another), or waits for another caller's answer;
+   * with {@code sweep}, returns nothing instead of waiting (the line is locked by another
+   * transaction, or another attempt is in progress).
+   *
+   * @throws PaymentInProgressException if another caller's attempt stays unanswered for the whole
+   *     settlement wait
    */
-  private Optional<Settled> settle(UUID leadId, boolean skipLocked) {
-    return transact(
-        tx -> {
-          Optional<StoredLine> locked = store.lock(tx, leadId, skipLocked);
-          if (locked.isEmpty()) {
-            return Optional.empty();
-          }
-          BillingLine lead = locked.get().line();
-          List<BillingLine> credits =
-              lead.type() == LineType.PRORATION_CHARGE
-                  ? List.of(creditOf(store.relatedTo(tx, leadId)))
-                  : List.of();
-          if (!isOpen(lead.status())) {
-            return Optional.of(new Settled(lead, credits, false));
-          }
-          PaymentResult result = callGateway(tx, lead, credits);
-          Instant now = clock.instant();
-          LineStatus leadStatus =
-              statusOf(
-                  result, lead.type() == LineType.REFUND ? LineStatus.REFUNDED : LineStatus.PAID);
-          store.settle(tx, leadId, leadStatus, result.paymentId(), result.reason(), now);
-          for (BillingLine credit : credits) {
-            store.settle(
-                tx,
-                credit.id(),
-                statusOf(result, LineStatus.CREDITED),
-                result.paymentId(),
-                result.reason(),
-                now);
-          }
-          if (result.isApproved()) {
-            log.info(
-                "Billing line {} ({}) of account {} is {} with payment {}",
-                lead.id(),
-                lead.type(),
-                lead.accountId(),
-                leadStatus,
-                result.paymentId());
-          } else {
-            log.warn(
-                "Billing line {} ({}) of account {} is {}: {}",
-                lead.id(),
-                lead.type(),
-                lead.accountId(),
-                leadStatus,
-                result.reason());
-          }
-          List<BillingLine> settledCredits = new ArrayList<>();
-          for (BillingLine credit : credits) {
-            settledCredits.add(store.byId(tx, credit.id()).orElseThrow().line());
-          }
-          return Optional.of(
-              new Settled(store.byId(tx, leadId).orElseThrow().line(), settledCredits, true));
-        });
+  private Optional<Settled> settle(UUID leadId, boolean sweep) {
+    long waitingSince = 0;
+    long pause = FIRST_POLL.toNanos();
+    boolean waiting = false;
+    while (true) {
+      Claim claim = transact(tx -> claim(tx, leadId, sweep));
+      if (claim instanceof Claim.Answered answered) {
+        return Optional.of(answered.settled());
+      }
+      if (claim instanceof Claim.Taken taken) {
+        Optional<Settled> recorded = attempt(taken);
+        if (recorded.isPresent()) {
+          return recorded;
+        }
+        // Fenced: another attempt took the line over; find out what it records, waiting afresh.
+        waiting = false;
+        continue;
+      }
+      if (claim instanceof Claim.Busy busy && !sweep) {
+        if (!waiting) {
+          waiting = true;
+          waitingSince = System.nanoTime();
+          pause = FIRST_POLL.toNanos();
+          log.debug(
+              "Billing line {} has attempt {} in progress until {}; waiting for its answer",
+              leadId,
+              busy.attempt().number(),
+              busy.attempt().expiresAt());
+          settlement.observer().waiting(leadId, busy.attempt().number());
+        }
+        long left = settlement.maxWait().toNanos() - (System.nanoTime() - waitingSince);
+        if (left <= 0) {
+          throw inProgress(busy, waitingSince, null);
+        }
+        try {
+          TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw inProgress(busy, waitingSince, e);
+        }
+        pause = Math.min(pause * 2, MAX_POLL.toNanos());
+        continue;
+      }
+      // Swept past: locked by another transaction, or another attempt is in progress.
+      return Optional.empty();
+    }
   }
 
-  private PaymentResult callGateway(DSLContext tx, BillingLine lead, List<BillingLine> credits) {
+  /**
+   * The claim step, in one short transaction under the line's row lock: the line as answered, the
+   * live attempt of another caller, or this caller's new attempt with what the gateway call needs.
+   */
+  private Claim claim(DSLContext tx, UUID leadId, boolean skipLocked) {
+    Optional<StoredLine> locked = store.lock(tx, leadId, skipLocked);
+    if (locked.isEmpty()) {
+      return new Claim.Skipped();
+    }
+    BillingLine lead = locked.get().line();
+    List<BillingLine> credits =
+        lead.type() == LineType.PRORATION_CHARGE
+            ? List.of(creditOf(store.relatedTo(tx, leadId)))
+            : List.of();
+    if (!isOpen(lead.status())) {
+      return new Claim.Answered(new Settled(lead, credits, false));
+    }
+    Attempt previous = locked.get().attempt();
+    Instant now = clock.instant();
+    if (previous.liveAt(now)) {
+      return new Claim.Busy(lead, previous);
+    }
+    long number = previous.number() + 1;
+    if (!store.claim(tx, leadId, number, now.plus(settlement.claim()))) {
+      throw new IllegalStateException("billing line " + leadId + " changed under its row lock");
+    }
+    if (previous.expiresAt() != null) {
+      log.warn(
+          "Billing line {} of account {}: attempt {} claimed until {} left no answer;"
+              + " attempt {} takes it over",
+          leadId,
+          lead.accountId(),
+          previous.number(),
+          previous.expiresAt(),
+          number);
+    }
+    String refundedPaymentId =
+        lead.type() == LineType.REFUND
+            ? store.byId(tx, lead.relatedLineId()).orElseThrow().line().paymentId()
+            : null;
+    return new Claim.Taken(lead, credits, refundedPaymentId, number);
+  }
+
+  /**
+   * Calls the gateway for a claimed line, with no transaction open, and records the answer if the
+   * claim still holds; nothing if another attempt took the line over meanwhile.
+   */
+  private Optional<Settled> attempt(Claim.Taken taken) {
+    BillingLine lead = taken.lead();
+    settlement.observer().claimed(lead.id(), taken.number());
+    PaymentResult result = null;
+    try {
+      result = callGateway(taken);
+    } finally {
+      if (result == null) {
+        // An Error left the call; the caller is alive enough to let others try without waiting.
+        release(lead.id(), taken.number());
+      }
+    }
+    PaymentResult answer = result;
+    Optional<Settled> recorded = transact(tx -> record(tx, taken, answer));
+    if (recorded.isEmpty()) {
+      log.warn(
+          "Billing line {} of account {}: the gateway answered attempt {} ({}) after its claim"
+              + " lapsed and another attempt took the line over; that answer is not recorded",
+          lead.id(),
+          lead.accountId(),
+          taken.number(),
+          answer.status());
+      settlement.observer().fenced(lead.id(), taken.number());
+    }
+    return recorded;
+  }
+
+  /** The record step: the answer on the lead line and its credit, fenced by the attempt number. */
+  private Optional<Settled> record(DSLContext tx, Claim.Taken taken, PaymentResult result) {
+    BillingLine lead = taken.lead();
+    Instant now = clock.instant();
+    LineStatus leadStatus =
+        statusOf(result, lead.type() == LineType.REFUND ? LineStatus.REFUNDED : LineStatus.PAID);
+    if (!store.settleAttempt(
+        tx, lead.id(), taken.number(), leadStatus, result.paymentId(), result.reason(), now)) {
+      return Optional.empty();
+    }
+    List<BillingLine> settledCredits = new ArrayList<>();
+    for (BillingLine credit : taken.credits()) {
+      store.settle(
+          tx,
+          credit.id(),
+          statusOf(result, LineStatus.CREDITED),
+          result.paymentId(),
+          result.reason(),
+          now);
+      settledCredits.add(store.byId(tx, credit.id()).orElseThrow().line());
+    }
+    if (result.isApproved()) {
+      log.info(
+          "Billing line {} ({}) of account {} is {} with payment {}",
+          lead.id(),
+          lead.type(),
+          lead.accountId(),
+          leadStatus,
+          result.paymentId());
+    } else {
+      log.warn(
+          "Billing line {} ({}) of account {} is {}: {}",
+          lead.id(),
+          lead.type(),
+          lead.accountId(),
+          leadStatus,
+          result.reason());
+    }
+    return Optional.of(
+        new Settled(store.byId(tx, lead.id()).orElseThrow().line(), settledCredits, true));
+  }
+
+  /** Gives an attempt's claim up, best effort: if this fails, the claim lapses instead. */
+  private void release(UUID leadId, long number) {
+    try {
+      transact(
+          tx -> {
+            store.release(tx, leadId, number);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not give up attempt {} at billing line {}; it lapses by itself",
+          number,
+          leadId,
+          e);
+    }
+  }
+
+  private PaymentInProgressException inProgress(
+      Claim.Busy busy, long waitingSince, InterruptedException interrupted) {
+    return new PaymentInProgressException(
+        busy.lead(),
+        busy.attempt().number(),
+        busy.attempt().expiresAt(),
+        Duration.ofNanos(System.nanoTime() - waitingSince),
+        interrupted);
+  }
+
+  private PaymentResult callGateway(Claim.Taken taken) {
+    BillingLine lead = taken.lead();
     int scale = scales.scaleOf(lead.amount().currency());
     PaymentResult result;
     try {
       if (lead.type() == LineType.REFUND) {
-        BillingLine refunded = store.byId(tx, lead.relatedLineId()).orElseThrow().line();
         result =
             gateway.refund(
                 new PaymentRefund(
                     lead.accountId(),
-                    refunded.paymentId(),
+                    taken.refundedPaymentId(),
                     lead.amount().negate(),
                     scale,
                     lead.idempotencyKey(),
                     lead.description()));
       } else {
         Money due = lead.amount();
-        for (BillingLine credit : credits) {
+        for (BillingLine credit : taken.credits()) {
           due = due.plus(credit.amount());
         }
         result =
@@ -660,4 +832,30 @@ final class DefaultBillingService implements BillingService {
 
   /** A payment line and its proration credit (if any) after settling; whether the gateway ran. */
   private record Settled(BillingLine lead, List<BillingLine> credits, boolean calledGateway) {}
+
+  /**
+   * How settlement claims and waits behave.
+   *
+   * @param claim how long a claim lasts, by the service clock
+   * @param maxWait how long a caller waits for another caller's answer, in real time
+   * @param observer what tests see
+   */
+  record Settlement(Duration claim, Duration maxWait, SettlementObserver observer) {}
+
+  /** What the claim step found. */
+  private sealed interface Claim {
+
+    /** Another transaction holds the line's row lock (sweeps only). */
+    record Skipped() implements Claim {}
+
+    /** The line is no longer open: its answer is recorded. */
+    record Answered(Settled settled) implements Claim {}
+
+    /** Another caller's attempt is in progress and its claim is live. */
+    record Busy(BillingLine lead, Attempt attempt) implements Claim {}
+
+    /** This caller claimed the line for attempt {@code number}. */
+    record Taken(BillingLine lead, List<BillingLine> credits, String refundedPaymentId, long number)
+        implements Claim {}
+  }
 }

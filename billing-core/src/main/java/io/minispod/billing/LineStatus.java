@@ -8,7 +8,8 @@ package io.minispod.billing;
 public enum LineStatus {
   /**
    * The payment gateway's answer is not recorded yet: a call is in progress, or the process died
-   * during it ({@link BillingService#settlePending} finishes such lines).
+   * during it ({@link BillingService#settlePending} finishes such lines once the dead call's claim
+   * has lapsed).
    */
   PENDING,
   /** A charge or proration charge that was paid (or cost nothing). Counts as revenue. */

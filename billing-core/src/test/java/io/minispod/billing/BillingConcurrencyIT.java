@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,10 +52,10 @@ final class BillingConcurrencyIT {
   @Test
   void charge_sameKeyFromTwoThreadsWhileTheGatewayIsBusy_recordsOneLineAndCallsTheGatewayOnce()
       throws Exception {
-    // The gateway answers only once the other thread is blocked on the line's lock in PostgreSQL,
-    // so the two calls certainly overlap.
-    LockWaitingGateway gateway = new LockWaitingGateway();
-    BillingService billing = service(gateway);
+    // The gateway answers only once the other thread has found the attempt in progress and is
+    // waiting for its answer, so the two calls certainly overlap.
+    TwinWaitingGateway gateway = new TwinWaitingGateway();
+    BillingService billing = service(gateway, gateway.twins);
     for (int round = 0; round < 5; round++) {
       String key = "twin-" + round;
       ChargeRequest request = charge("alice", key);
@@ -88,8 +91,8 @@ final class BillingConcurrencyIT {
 
   @Test
   void chargeUpgrade_sameKeyFromTwoThreads_recordsOnePairAndCallsTheGatewayOnce() throws Exception {
-    LockWaitingGateway gateway = new LockWaitingGateway();
-    BillingService billing = service(gateway);
+    TwinWaitingGateway gateway = new TwinWaitingGateway();
+    BillingService billing = service(gateway, gateway.twins);
     billing.charge(
         new ChargeRequest(
             "carol",
@@ -176,12 +179,59 @@ final class BillingConcurrencyIT {
     }
   }
 
+  @Test
+  void charge_sameKeyFromEightThreadsOnTwoNodesAndTheirSweeps_callsTheGatewayOnce()
+      throws Exception {
+    // Two "nodes": services over pools of their own, sharing nothing but the database. Each round
+    // six threads charge with the same key while two sweep pending lines.
+    MockPaymentGateway gateway = new MockPaymentGateway();
+    BillingService first = service(gateway, db.newDataSource(4));
+    BillingService second = service(gateway, db.newDataSource(4));
+    for (int round = 0; round < 10; round++) {
+      String key = "nodes-" + round;
+      ChargeRequest request = charge("erin", key);
+      List<Callable<BillingLine>> calls = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        BillingService node = i % 2 == 0 ? first : second;
+        calls.add(() -> node.charge(request));
+      }
+      for (BillingService node : List.of(first, second)) {
+        calls.add(
+            () -> {
+              node.settlePending(Duration.ZERO);
+              return node.lineByIdempotencyKey(key).orElse(null);
+            });
+      }
+
+      List<Outcome> outcomes = race(calls);
+
+      assertThat(outcomes).extracting(Outcome::error).containsOnlyNulls();
+      assertThat(outcomes.subList(0, 6))
+          .extracting(o -> o.line().status())
+          .containsOnly(LineStatus.PAID);
+      assertThat(linesWithKey(key)).isEqualTo(1);
+      assertThat(gateway.charges().stream().filter(c -> c.idempotencyKey().equals(key))).hasSize(1);
+    }
+    assertThat(gateway.callCount()).isEqualTo(10);
+  }
+
   private BillingService service(PaymentGateway gateway) {
-    return BillingService.builder(db.dataSource())
+    return service(gateway, db.dataSource());
+  }
+
+  private BillingService service(PaymentGateway gateway, SettlementObserver observer) {
+    return builder(gateway, db.dataSource()).observer(observer).build();
+  }
+
+  private BillingService service(PaymentGateway gateway, javax.sql.DataSource dataSource) {
+    return builder(gateway, dataSource).build();
+  }
+
+  private BillingServiceBuilder builder(PaymentGateway gateway, javax.sql.DataSource dataSource) {
+    return BillingService.builder(dataSource)
         .clock(clock)
         .paymentGateway(gateway)
-        .currencyScale("IDR", 0)
-        .build();
+        .currencyScale("IDR", 0);
   }
 
   private ChargeRequest charge(String account, String key) {
@@ -232,35 +282,43 @@ final class BillingConcurrencyIT {
     return db.dsl().fetchCount(LEDGER_LINE, LEDGER_LINE.IDEMPOTENCY_KEY.eq(key));
   }
 
-  /** Backends of this test's database that wait for a lock. */
-  private static int lockWaiters() {
-    // pg_stat_activity is PostgreSQL's own view, outside the generated schema.
-    return db.dsl()
-        .fetchOne(
-            "select count(*) from pg_stat_activity"
-                + " where datname = current_database() and wait_event_type = 'Lock'")
-        .get(0, Integer.class);
-  }
-
   private record Outcome(BillingLine line, RuntimeException error) {}
 
+  /** The lines on which a caller found another caller's attempt in progress and waited. */
+  private static final class Twins implements SettlementObserver {
+    final Set<UUID> awaited = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void waiting(UUID lineId, long attempt) {
+      awaited.add(lineId);
+    }
+  }
+
   /**
-   * Approves through a mock, but first waits until another session is blocked on a lock, which
-   * proves the concurrent twin reached the database while this call held the line.
+   * Approves through a mock, but first waits until another caller waits for this very call's
+   * answer, which proves the concurrent twin reached the database while this call held the line's
+   * claim (and that it waits rather than calling the gateway too).
    */
-  private static final class LockWaitingGateway implements PaymentGateway {
+  private static final class TwinWaitingGateway implements PaymentGateway {
     final MockPaymentGateway mock = new MockPaymentGateway();
+    final Twins twins = new Twins();
     volatile boolean expectOverlap = true;
     final AtomicInteger overlaps = new AtomicInteger();
 
     @Override
     public PaymentResult charge(PaymentCharge charge) {
       if (expectOverlap && !charge.idempotencyKey().startsWith("sub-")) {
+        UUID lineId =
+            db.dsl()
+                .select(LEDGER_LINE.LINE_ID)
+                .from(LEDGER_LINE)
+                .where(LEDGER_LINE.IDEMPOTENCY_KEY.eq(charge.idempotencyKey()))
+                .fetchSingle(LEDGER_LINE.LINE_ID);
         Awaitility.await()
             .atMost(Duration.ofSeconds(10))
             .pollDelay(Duration.ZERO)
             .pollInterval(Duration.ofMillis(5))
-            .until(() -> lockWaiters() > 0);
+            .until(() -> twins.awaited.contains(lineId));
         overlaps.incrementAndGet();
       }
       return mock.charge(charge);

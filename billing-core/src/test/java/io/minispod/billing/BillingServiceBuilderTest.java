@@ -3,6 +3,7 @@ package io.minispod.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Currency;
@@ -71,5 +72,28 @@ final class BillingServiceBuilderTest {
     assertThatThrownBy(() -> builder.paymentGateway(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> builder.zone(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> builder.clock(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> builder.settlementClaim(null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> builder.settlementWait(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> builder.observer(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void settlementClaimAndWait_notPositive_areRefusedNamingTheSetting() {
+    BillingServiceBuilder builder = BillingService.builder(new PGSimpleDataSource());
+
+    assertThatThrownBy(() -> builder.settlementClaim(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("settlement claim must be positive, was PT0S");
+    assertThatThrownBy(() -> builder.settlementWait(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("settlement wait must be positive, was PT-1S");
+    assertThat(
+            builder
+                .settlementClaim(Duration.ofMinutes(10))
+                .settlementWait(Duration.ofSeconds(30))
+                .paymentGateway(new MockPaymentGateway())
+                .build())
+        .isNotNull();
   }
 }
