@@ -31,6 +31,22 @@ public final class PaymentFailedException extends MinisPodException {
     this.line = line;
   }
 
+  /**
+   * The error for a line the gateway declined or failed, as the call that wrote the line threw it:
+   * for a caller that kept only the line's id and reports the failure again later.
+   *
+   * @param line a {@link LineStatus#DECLINED} or {@link LineStatus#FAILED} line
+   * @return the error
+   * @throws IllegalArgumentException if the line's payment did not fail
+   */
+  public static PaymentFailedException of(BillingLine line) {
+    if (line.status() != LineStatus.DECLINED && line.status() != LineStatus.FAILED) {
+      throw new IllegalArgumentException(
+          "billing line " + line.id() + " is " + line.status() + ", not a failed payment");
+    }
+    return new PaymentFailedException(line);
+  }
+
   private static Map<String, Object> details(BillingLine line) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("lineId", line.id().toString());

@@ -107,6 +107,11 @@ final class BillingLedgerIT {
     assertThat(line.paymentId()).isNull();
     assertThat(line.settledAt()).isNull();
     assertThat(line.failureReason()).isEqualTo("card declined");
+    // Rebuilt later from the line alone, the error is the one the charge threw.
+    PaymentFailedException rebuilt = PaymentFailedException.of(line);
+    assertThat(rebuilt).hasMessage(error.getMessage());
+    assertThat(rebuilt.details()).isEqualTo(error.details());
+    assertThat(rebuilt.declined()).isTrue();
     // A retry with the key answers the same decline, without asking the gateway again.
     gateway.clearRules();
     assertThatThrownBy(() -> billing.charge(subscribe("sub-1", 250_000, "k-" + account)))
@@ -130,6 +135,9 @@ final class BillingLedgerIT {
     assertThat(retried.id()).isEqualTo(error.lineId());
     assertThat(retried.status()).isEqualTo(LineStatus.PAID);
     assertThat(retried.failureReason()).isNull();
+    assertThatThrownBy(() -> PaymentFailedException.of(retried))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a failed payment");
     assertThat(gateway.callCount()).isEqualTo(2);
     assertThat(linesWithKey("k-" + account)).isEqualTo(1);
   }

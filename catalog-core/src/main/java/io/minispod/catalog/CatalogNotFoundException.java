@@ -85,4 +85,15 @@ public final class CatalogNotFoundException extends MinisPodException {
     return new CatalogNotFoundException(
         "No instance " + instanceId, Map.of("kind", "instance", "id", instanceId.toString()));
   }
+
+  /**
+   * The error for an operation the caller may not see or that does not exist.
+   *
+   * @param operationId the operation id
+   * @return the exception
+   */
+  public static CatalogNotFoundException operation(UUID operationId) {
+    return new CatalogNotFoundException(
+        "No operation " + operationId, Map.of("kind", "operation", "id", operationId.toString()));
+  }
 }

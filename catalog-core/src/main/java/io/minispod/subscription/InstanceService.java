@@ -41,4 +41,16 @@ public interface InstanceService {
    *     nothing is changed
    */
   Instance updateEnv(String userId, UUID instanceId, Map<String, String> changes);
+
+  /**
+   * Starts an environment update as {@link #updateEnv} does and returns at once with its operation;
+   * the bad keys and values are refused here, a platform's refusal ends the operation.
+   *
+   * @param userId whose instance
+   * @param instanceId which
+   * @param changes variable name to new value, {@code null} to remove
+   * @return the operation, usually still {@link OperationStatus#RUNNING}
+   * @see #updateEnv for the errors thrown here
+   */
+  Operation startUpdateEnv(String userId, UUID instanceId, Map<String, String> changes);
 }

@@ -67,4 +67,34 @@ public interface SubscriptionService {
    * @throws SubscriptionConflictException if it is not active or another operation is in progress
    */
   Subscription cancel(String userId, UUID subscriptionId);
+
+  /**
+   * Starts a subscribe as {@link #subscribe} does and returns at once: what can be refused before
+   * anything is charged (bad arguments, an unknown plan, a duplicate, full quota) is thrown here,
+   * and everything after (payment, provisioning, their failures) is followed through the returned
+   * operation ({@link OperationService}).
+   *
+   * @param userId who subscribes
+   * @param serviceSlug the service
+   * @param planSlug the plan of that service
+   * @param idempotencyKey unique per intended subscription; the same key with the same request
+   *     returns the first request's operation, with a different request it is refused
+   * @return the operation, usually still {@link OperationStatus#RUNNING}
+   * @throws SubscriptionConflictException if the key was first used for a different request
+   * @see #subscribe for the other errors thrown here
+   */
+  Operation startSubscribe(
+      String userId, String serviceSlug, String planSlug, String idempotencyKey);
+
+  /**
+   * Starts a cancel as {@link #cancel} does and returns at once with its operation. Starting it
+   * again returns the same operation.
+   *
+   * @param userId whose
+   * @param subscriptionId which
+   * @return the operation
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws SubscriptionConflictException if it is not active or another operation is in progress
+   */
+  Operation startCancel(String userId, UUID subscriptionId);
 }

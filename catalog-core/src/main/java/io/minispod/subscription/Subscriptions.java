@@ -83,6 +83,15 @@ public final class Subscriptions implements AutoCloseable {
   }
 
   /**
+   * The operations that {@code start…} calls return, to observe or await.
+   *
+   * @return the operation service
+   */
+  public OperationService operations() {
+    return engine.operations();
+  }
+
+  /**
    * Administrators' figures.
    *
    * @return the analytics service

@@ -26,6 +26,7 @@ public final class SubscriptionsBuilder {
   private Duration workflowLease = Duration.ofMinutes(2);
   private Duration workflowHeartbeat;
   private Duration runnerInterval = Duration.ofSeconds(5);
+  private int workflowThreads = 16;
   private Backoff backoff = Backoff.DEFAULT;
   private Duration healthCheckInterval = Duration.ofMinutes(1);
   private int healthThreshold = 3;
@@ -137,6 +138,23 @@ public final class SubscriptionsBuilder {
   }
 
   /**
+   * How many workflows this node runs at once for the {@code start…} calls, which return before
+   * their workflow ends (further starts queue; a start that waits past its lease is claimed by a
+   * workflow runner instead). Each such run holds a database connection only while it records a
+   * step. Default: 16.
+   *
+   * @param threads at least 1
+   * @return this builder
+   */
+  public SubscriptionsBuilder workflowThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("workflow threads must be at least 1, was " + threads);
+    }
+    this.workflowThreads = threads;
+    return this;
+  }
+
+  /**
    * How often {@link Subscriptions#start()} looks for due workflows. Default: 5 seconds.
    *
    * @param interval the pause between two rounds
@@ -234,6 +252,7 @@ public final class SubscriptionsBuilder {
                 clusterCapacity,
                 workflowLease,
                 heartbeat,
+                workflowThreads,
                 backoff,
                 healthCheckInterval,
                 healthThreshold,

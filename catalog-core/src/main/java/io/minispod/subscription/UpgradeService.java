@@ -41,4 +41,20 @@ public interface UpgradeService {
    */
   Subscription upgrade(
       String userId, UUID subscriptionId, String targetPlanSlug, String idempotencyKey);
+
+  /**
+   * Starts an upgrade as {@link #upgrade} does and returns at once: a refusal of the policy, full
+   * quota or another operation in progress is thrown here; the charge and the resize, and their
+   * failures, are followed through the returned operation ({@link OperationService}).
+   *
+   * @param userId whose subscription
+   * @param subscriptionId which
+   * @param targetPlanSlug the plan to move to
+   * @param idempotencyKey unique per intended upgrade; the same key with the same request returns
+   *     the first request's operation, with a different request it is refused
+   * @return the operation, usually still {@link OperationStatus#RUNNING}
+   * @see #upgrade for the errors thrown here
+   */
+  Operation startUpgrade(
+      String userId, UUID subscriptionId, String targetPlanSlug, String idempotencyKey);
 }

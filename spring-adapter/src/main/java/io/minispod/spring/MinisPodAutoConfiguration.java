@@ -16,6 +16,7 @@ import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.OperationService;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.Subscriptions;
 import io.minispod.subscription.UpgradeOnlyPolicy;
@@ -321,6 +322,18 @@ public class MinisPodAutoConfiguration {
   @ConditionalOnMissingBean
   public InstanceService minisPodInstanceService(Subscriptions subscriptions) {
     return subscriptions.instances();
+  }
+
+  /**
+   * The operations that requests started.
+   *
+   * @param subscriptions the subscriptions
+   * @return observe and await operations
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public OperationService minisPodOperationService(Subscriptions subscriptions) {
+    return subscriptions.operations();
   }
 
   /**

@@ -364,6 +364,16 @@ public class MinisPodProperties {
     private long maxBodyBytes = 65_536;
 
     /**
+     * How long a request that starts an operation (subscribe, upgrade, cancel, PATCH) waits for it
+     * before answering {@code 202 Accepted} with the operation; {@code Prefer: wait=N} asks for
+     * another wait, {@code Prefer: respond-async} for none.
+     */
+    private Duration operationWait = Duration.ofSeconds(2);
+
+    /** The longest wait a {@code Prefer: wait=N} header gets. */
+    private Duration maxOperationWait = Duration.ofSeconds(60);
+
+    /**
      * The body limit.
      *
      * @return bytes
@@ -379,6 +389,42 @@ public class MinisPodProperties {
      */
     public void setMaxBodyBytes(long maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * The wait for an operation a request started.
+     *
+     * @return the default wait
+     */
+    public Duration getOperationWait() {
+      return operationWait;
+    }
+
+    /**
+     * Sets the wait for an operation a request started.
+     *
+     * @param operationWait zero or more
+     */
+    public void setOperationWait(Duration operationWait) {
+      this.operationWait = operationWait;
+    }
+
+    /**
+     * The longest wait a client may ask for.
+     *
+     * @return the cap
+     */
+    public Duration getMaxOperationWait() {
+      return maxOperationWait;
+    }
+
+    /**
+     * Sets the longest wait a client may ask for.
+     *
+     * @param maxOperationWait zero or more
+     */
+    public void setMaxOperationWait(Duration maxOperationWait) {
+      this.maxOperationWait = maxOperationWait;
     }
   }
 }

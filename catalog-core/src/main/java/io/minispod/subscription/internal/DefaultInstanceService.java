@@ -11,7 +11,9 @@ import io.minispod.catalog.template.AppTemplate;
 import io.minispod.subscription.Instance;
 import io.minispod.subscription.InstanceService;
 import io.minispod.subscription.InstanceStatus;
+import io.minispod.subscription.Operation;
 import io.minispod.subscription.SubscriptionConflictException;
+import io.minispod.subscription.internal.SubscriptionOperations.Launch;
 import io.minispod.subscription.internal.SubscriptionOperations.Request;
 import java.time.Clock;
 import java.util.List;
@@ -64,6 +66,16 @@ final class DefaultInstanceService implements InstanceService {
 
   @Override
   public Instance updateEnv(String userId, UUID instanceId, Map<String, String> changes) {
+    operations.finishHere(launchUpdateEnv(userId, instanceId, changes));
+    return instance(userId, instanceId);
+  }
+
+  @Override
+  public Operation startUpdateEnv(String userId, UUID instanceId, Map<String, String> changes) {
+    return operations.inBackground(launchUpdateEnv(userId, instanceId, changes));
+  }
+
+  private Launch launchUpdateEnv(String userId, UUID instanceId, Map<String, String> changes) {
     InstanceRecord instance = own(userId, instanceId);
     SubscriptionRecord subscription =
         dsl.transactionResult(
@@ -101,7 +113,7 @@ final class DefaultInstanceService implements InstanceService {
             UUID.randomUUID().toString(),
             instanceId,
             new TreeMap<>(changes));
-    operations.startAndRun(
+    return operations.launch(
         subscription.getSubscriptionId(),
         request,
         tx -> {
@@ -122,7 +134,6 @@ final class DefaultInstanceService implements InstanceService {
           return started;
         },
         () -> {});
-    return instance(userId, instanceId);
   }
 
   private static void requireChangeable(InstanceRecord instance) {

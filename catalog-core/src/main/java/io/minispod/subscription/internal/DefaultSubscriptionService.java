@@ -19,6 +19,7 @@ import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.DuplicateSubscriptionException;
 import io.minispod.subscription.InstanceStatus;
 import io.minispod.subscription.InvalidPlanException;
+import io.minispod.subscription.Operation;
 import io.minispod.subscription.QuotaPools;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionConflictException;
@@ -26,6 +27,7 @@ import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.SubscriptionStatus;
 import io.minispod.subscription.UpgradeDecision;
 import io.minispod.subscription.UpgradePolicy;
+import io.minispod.subscription.internal.SubscriptionOperations.Launch;
 import io.minispod.subscription.internal.SubscriptionOperations.Request;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +40,10 @@ import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts subscribe and cancel workflows, runs them on the caller's thread, and reads. */
+/**
+ * Starts subscribe and cancel workflows, runs them on the caller's thread or hands them to the
+ * dispatcher, and reads.
+ */
 final class DefaultSubscriptionService implements SubscriptionService {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultSubscriptionService.class);
@@ -94,6 +99,17 @@ final class DefaultSubscriptionService implements SubscriptionService {
 
   @Override
   public Subscription subscribe(
+      String userId, String serviceSlug, String planSlug, String idempotencyKey) {
+    return operations.finishHere(launchSubscribe(userId, serviceSlug, planSlug, idempotencyKey));
+  }
+
+  @Override
+  public Operation startSubscribe(
+      String userId, String serviceSlug, String planSlug, String idempotencyKey) {
+    return operations.inBackground(launchSubscribe(userId, serviceSlug, planSlug, idempotencyKey));
+  }
+
+  private Launch launchSubscribe(
       String userId, String serviceSlug, String planSlug, String idempotencyKey) {
     FieldErrors errors = new FieldErrors();
     SubscriptionOperations.checkId(errors, "userId", userId);
@@ -155,7 +171,7 @@ final class DefaultSubscriptionService implements SubscriptionService {
    * carries a stopped attempt on finds the same hold again. One transaction then keeps the hold and
    * starts the workflow.
    */
-  private Subscription holdAndStart(
+  private Launch holdAndStart(
       UUID subscriptionId, String userId, Plan plan, Request request, Instant now) {
     List<QuotaItem> items = footprint.items(userId, plan);
     WorkflowRecord workflow;
@@ -187,9 +203,10 @@ final class DefaultSubscriptionService implements SubscriptionService {
       // Decide from what the database says, not from the exception: the commit may have succeeded
       // with its acknowledgement lost, or another attempt of the same request (a retry carrying
       // this one on) may have started the workflow with the same hold. Then nothing is given back.
-      if (operations.started(subscriptionId, request)) {
+      Optional<Launch> started = operations.earlier(subscriptionId, request);
+      if (started.isPresent()) {
         catalog.quotaChanged(List.of(plan.id()));
-        return operations.outcomeOf(subscriptionId, request.key(), request.kind());
+        return started.get();
       }
       // Refused or failed before the workflow existed: give everything back, keep no record.
       if (hold != null) {
@@ -199,14 +216,13 @@ final class DefaultSubscriptionService implements SubscriptionService {
       throw e instanceof DataAccessException d ? DatabaseFailures.internal(d) : e;
     }
     catalog.quotaChanged(List.of(plan.id()));
-    operations.run(workflow);
-    return operations.outcomeOf(subscriptionId, request.key(), request.kind());
+    return new Launch(subscriptionId, request, workflow, true);
   }
 
   /**
    * The answer to a subscribe whose key was used before: its first answer, for the same request.
    */
-  private Subscription replay(SubscriptionRecord first, Request request) {
+  private Launch replay(SubscriptionRecord first, Request request) {
     SubscriptionOperations.requireSameRequest(
         first.getSubscriptionId(), request, first.getRequestFingerprint());
     if (first.getStatus() == SubscriptionStatus.PENDING
@@ -224,7 +240,12 @@ final class DefaultSubscriptionService implements SubscriptionService {
           request,
           first.getCreatedAt().toInstant());
     }
-    return operations.outcomeOf(first.getSubscriptionId(), request.key(), request.kind());
+    return operations
+        .earlier(first.getSubscriptionId(), request)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "subscription " + first.getSubscriptionId() + " has no subscribe workflow"));
   }
 
   private DuplicateSubscriptionException duplicate(
@@ -265,13 +286,23 @@ final class DefaultSubscriptionService implements SubscriptionService {
 
   @Override
   public Subscription cancel(String userId, UUID subscriptionId) {
+    return operations.finishHere(launchCancel(userId, subscriptionId));
+  }
+
+  @Override
+  public Operation startCancel(String userId, UUID subscriptionId) {
+    return operations.inBackground(launchCancel(userId, subscriptionId));
+  }
+
+  private Launch launchCancel(String userId, UUID subscriptionId) {
     SubscriptionRecord s = operations.own(userId, subscriptionId);
     // One cancel per subscription: its key is fixed, and so is what it asks.
     Request request = Request.of(CancelWorkflow.KIND, "cancel", subscriptionId);
-    if (operations.started(subscriptionId, request)) {
-      return operations.outcomeOf(subscriptionId, request.key(), request.kind());
+    Optional<Launch> earlier = operations.earlier(subscriptionId, request);
+    if (earlier.isPresent()) {
+      return earlier.get();
     }
-    return operations.startAndRun(
+    return operations.launch(
         subscriptionId,
         request,
         tx -> {

@@ -14,18 +14,21 @@ import io.minispod.quota.PoolAvailability;
 import io.minispod.quota.QuotaItem;
 import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.InvalidPlanException;
+import io.minispod.subscription.Operation;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.UpgradeDecision;
 import io.minispod.subscription.UpgradeOption;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
+import io.minispod.subscription.internal.SubscriptionOperations.Launch;
 import io.minispod.subscription.internal.SubscriptionOperations.Request;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Answers upgrade options and starts upgrade workflows, run on the caller's thread. */
@@ -90,6 +93,19 @@ final class DefaultUpgradeService implements UpgradeService {
   @Override
   public Subscription upgrade(
       String userId, UUID subscriptionId, String targetPlanSlug, String idempotencyKey) {
+    return operations.finishHere(
+        launchUpgrade(userId, subscriptionId, targetPlanSlug, idempotencyKey));
+  }
+
+  @Override
+  public Operation startUpgrade(
+      String userId, UUID subscriptionId, String targetPlanSlug, String idempotencyKey) {
+    return operations.inBackground(
+        launchUpgrade(userId, subscriptionId, targetPlanSlug, idempotencyKey));
+  }
+
+  private Launch launchUpgrade(
+      String userId, UUID subscriptionId, String targetPlanSlug, String idempotencyKey) {
     FieldErrors errors = new FieldErrors();
     SubscriptionOperations.checkId(errors, "planSlug", targetPlanSlug);
     SubscriptionOperations.checkId(errors, "idempotencyKey", idempotencyKey);
@@ -97,8 +113,9 @@ final class DefaultUpgradeService implements UpgradeService {
     SubscriptionRecord s = operations.own(userId, subscriptionId);
     Request request =
         Request.of(UpgradeWorkflow.KIND, idempotencyKey, subscriptionId, targetPlanSlug);
-    if (operations.started(subscriptionId, request)) {
-      return operations.outcomeOf(subscriptionId, idempotencyKey, UpgradeWorkflow.KIND);
+    Optional<Launch> earlier = operations.earlier(subscriptionId, request);
+    if (earlier.isPresent()) {
+      return earlier.get();
     }
     ServiceStructure service = catalog.service(s.getServiceId());
     Plan current = catalog.plan(s.getServiceId(), s.getPlanId());
@@ -117,7 +134,7 @@ final class DefaultUpgradeService implements UpgradeService {
           service.definition().slug(), targetPlanSlug, decision.reason());
     }
     List<QuotaItem> hold = footprint.upgradeHold(current, target);
-    return operations.startAndRun(
+    return operations.launch(
         subscriptionId,
         request,
         tx -> {

@@ -18,15 +18,19 @@ final class StepFailures {
    */
   static StepFailure classify(RuntimeException e) {
     if (e instanceof PaymentFailedException payment) {
-      return new StepFailure(payment.declined(), ErrorCode.PAYMENT_FAILED, e.getMessage());
+      return new StepFailure(
+          payment.declined(), ErrorCode.PAYMENT_FAILED, e.getMessage(), payment.details());
     }
     if (e instanceof ProvisioningException provisioning) {
       return new StepFailure(
-          !provisioning.retryable(), ErrorCode.PROVISIONING_FAILED, e.getMessage());
+          !provisioning.retryable(),
+          ErrorCode.PROVISIONING_FAILED,
+          e.getMessage(),
+          provisioning.details());
     }
     if (e instanceof MinisPodException known) {
       return new StepFailure(
-          known.code() != ErrorCode.INTERNAL_ERROR, known.code(), e.getMessage());
+          known.code() != ErrorCode.INTERNAL_ERROR, known.code(), e.getMessage(), known.details());
     }
     return null;
   }

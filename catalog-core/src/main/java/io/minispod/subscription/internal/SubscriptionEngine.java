@@ -11,11 +11,13 @@ import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.CancellationPolicy;
 import io.minispod.subscription.HealthMonitor;
 import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.OperationService;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
 import io.minispod.subscription.internal.workflow.Backoff;
 import io.minispod.subscription.internal.workflow.StepObserver;
+import io.minispod.subscription.internal.workflow.WorkflowDispatcher;
 import io.minispod.subscription.internal.workflow.WorkflowRunner;
 import io.minispod.subscription.internal.workflow.WorkflowStore;
 import java.time.Clock;
@@ -44,9 +46,11 @@ public final class SubscriptionEngine implements AutoCloseable {
   private final Clock clock;
   private final SubscriptionStore store;
   private final WorkflowRunner runner;
+  private final WorkflowDispatcher dispatcher;
   private final DefaultSubscriptionService subscriptions;
   private final DefaultUpgradeService upgrades;
   private final DefaultInstanceService instances;
+  private final DefaultOperationService operationService;
   private final DefaultAnalyticsService analytics;
   private final DefaultHealthMonitor healthMonitor;
 
@@ -66,6 +70,8 @@ public final class SubscriptionEngine implements AutoCloseable {
    * @param clusterCapacity what the cluster holds in all
    * @param workflowLease how long a step's lease lasts
    * @param workflowHeartbeat how often a step in progress renews its lease, in real time
+   * @param workflowThreads how many workflows this node runs at once for requests that do not wait
+   *     for them
    * @param backoff how failed steps are retried
    * @param healthInterval how often an instance is checked
    * @param healthThreshold results in a row that move an instance
@@ -86,6 +92,7 @@ public final class SubscriptionEngine implements AutoCloseable {
       ResourceLimits clusterCapacity,
       Duration workflowLease,
       Duration workflowHeartbeat,
+      int workflowThreads,
       Backoff backoff,
       Duration healthInterval,
       int healthThreshold,
@@ -134,7 +141,12 @@ public final class SubscriptionEngine implements AutoCloseable {
             settings.workflowHeartbeat(),
             settings.backoff(),
             settings.observer());
-    SubscriptionOperations operations = new SubscriptionOperations(dsl, store, workflows, runner);
+    this.dispatcher = new WorkflowDispatcher(runner, settings.workflowThreads());
+    SubscriptionOperations operations =
+        new SubscriptionOperations(
+            dsl, store, workflows, runner, dispatcher, new OperationFailures(settings.billing()));
+    this.operationService =
+        new DefaultOperationService(dsl, store, workflows, operations, dispatcher);
     this.subscriptions =
         new DefaultSubscriptionService(
             dsl,
@@ -201,6 +213,15 @@ public final class SubscriptionEngine implements AutoCloseable {
   }
 
   /**
+   * The operations that requests started, to observe or await.
+   *
+   * @return the operation service
+   */
+  public OperationService operations() {
+    return operationService;
+  }
+
+  /**
    * Administrators' figures.
    *
    * @return the analytics service
@@ -234,9 +255,10 @@ public final class SubscriptionEngine implements AutoCloseable {
     return total;
   }
 
-  /** Stops the workflow runner's heartbeats. */
+  /** Stops the dispatcher's threads and the workflow runner's heartbeats. */
   @Override
   public void close() {
+    dispatcher.close();
     runner.close();
   }
 }

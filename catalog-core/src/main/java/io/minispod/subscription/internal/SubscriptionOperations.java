@@ -1,6 +1,5 @@
 package io.minispod.subscription.internal;
 
-import io.minispod.ErrorCode;
 import io.minispod.FieldErrors;
 import io.minispod.MinisPodException;
 import io.minispod.Sha256;
@@ -8,20 +7,24 @@ import io.minispod.ValidationException;
 import io.minispod.catalog.CatalogNotFoundException;
 import io.minispod.catalog.Plan;
 import io.minispod.catalog.internal.DatabaseFailures;
+import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import io.minispod.quota.Allocation;
 import io.minispod.quota.QuotaExceededException;
 import io.minispod.subscription.InsufficientResourcesException;
+import io.minispod.subscription.Operation;
+import io.minispod.subscription.OperationKind;
+import io.minispod.subscription.OperationStatus;
 import io.minispod.subscription.PlanQuotaExceededException;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.SubscriptionStatus;
+import io.minispod.subscription.internal.workflow.WorkflowDispatcher;
 import io.minispod.subscription.internal.workflow.WorkflowRunner;
 import io.minispod.subscription.internal.workflow.WorkflowStatus;
 import io.minispod.subscription.internal.workflow.WorkflowStore;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -55,19 +58,40 @@ final class SubscriptionOperations {
     }
   }
 
+  /**
+   * The workflow a request led to: one this node has just started (and so must run), or the one an
+   * earlier use of its key started.
+   *
+   * @param subscriptionId the subscription it changes
+   * @param request the request
+   * @param workflow the workflow as started or found
+   * @param startedHere whether this call started it
+   */
+  record Launch(
+      UUID subscriptionId, Request request, WorkflowRecord workflow, boolean startedHere) {}
+
   private static final int MAX_ID_LENGTH = 150;
 
   private final DSLContext dsl;
   private final SubscriptionStore store;
   private final WorkflowStore workflows;
   private final WorkflowRunner runner;
+  private final WorkflowDispatcher dispatcher;
+  private final OperationFailures failures;
 
   SubscriptionOperations(
-      DSLContext dsl, SubscriptionStore store, WorkflowStore workflows, WorkflowRunner runner) {
+      DSLContext dsl,
+      SubscriptionStore store,
+      WorkflowStore workflows,
+      WorkflowRunner runner,
+      WorkflowDispatcher dispatcher,
+      OperationFailures failures) {
     this.dsl = dsl;
     this.store = store;
     this.workflows = workflows;
     this.runner = runner;
+    this.dispatcher = dispatcher;
+    this.failures = failures;
   }
 
   /**
@@ -91,10 +115,28 @@ final class SubscriptionOperations {
    * @throws SubscriptionConflictException if its key started one for a different request
    */
   boolean started(UUID subscriptionId, Request request) {
+    return first(subscriptionId, request).isPresent();
+  }
+
+  /**
+   * The workflow the request's key started earlier, if any.
+   *
+   * @throws SubscriptionConflictException if its key started one for a different request
+   */
+  Optional<WorkflowRecord> first(UUID subscriptionId, Request request) {
     Optional<WorkflowRecord> first =
         workflows.find(dsl, subscriptionId, request.kind(), request.key());
     first.ifPresent(w -> requireSameRequest(subscriptionId, request, w.getRequestFingerprint()));
-    return first.isPresent();
+    return first;
+  }
+
+  /**
+   * The launch of a request whose key started its workflow earlier, if it did.
+   *
+   * @throws SubscriptionConflictException if its key started one for a different request
+   */
+  Optional<Launch> earlier(UUID subscriptionId, Request request) {
+    return first(subscriptionId, request).map(w -> new Launch(subscriptionId, request, w, false));
   }
 
   /**
@@ -147,9 +189,41 @@ final class SubscriptionOperations {
     runner.beforeStart(kind);
   }
 
-  /** Runs a workflow this node has just started, on the caller's thread. */
-  void run(WorkflowRecord started) {
-    runner.runStarted(started);
+  /**
+   * Runs a launched workflow this node has just started on the caller's thread, and tells what it
+   * came to.
+   */
+  Subscription finishHere(Launch launch) {
+    if (launch.startedHere()) {
+      runner.runStarted(launch.workflow());
+    }
+    return outcomeOf(launch.subscriptionId(), launch.request().key(), launch.request().kind());
+  }
+
+  /**
+   * Hands a launched workflow this node has just started to the dispatcher's threads, and returns
+   * its operation at once.
+   */
+  Operation inBackground(Launch launch) {
+    if (launch.startedHere()) {
+      dispatcher.dispatch(launch.workflow());
+    }
+    return operation(launch.workflow());
+  }
+
+  /** A workflow as the operation its user follows. */
+  Operation operation(WorkflowRecord w) {
+    UUID subscriptionId = w.getSubscriptionId();
+    return new Operation(
+        w.getWorkflowId(),
+        OperationKind.valueOf(w.getKind()),
+        subscriptionId,
+        store.instanceOf(dsl, subscriptionId).map(InstanceRecord::getInstanceId).orElse(null),
+        OperationStatus.valueOf(w.getStatus().name()),
+        w.getStep(),
+        w.getCreatedAt().toInstant(),
+        w.getUpdatedAt().toInstant(),
+        w.getStatus() == WorkflowStatus.FAILED ? failureOf(w) : null);
   }
 
   /** Refuses a change to a subscription that is not active or has an operation in progress. */
@@ -167,9 +241,10 @@ final class SubscriptionOperations {
 
   /**
    * Starts a workflow of an existing subscription in one transaction (which locks the subscription
-   * and refuses a second operation in flight), then runs it on this thread.
+   * and refuses a second operation in flight); a concurrent first use of the same key for the same
+   * request gives the workflow that one started.
    */
-  Subscription startAndRun(
+  Launch launch(
       UUID subscriptionId,
       Request request,
       Function<DSLContext, WorkflowRecord> start,
@@ -182,14 +257,13 @@ final class SubscriptionOperations {
       if ("workflow_one_running_per_subscription".equals(constraint)) {
         throw new SubscriptionConflictException(subscriptionId, "another operation is in progress");
       }
-      if ("workflow_idempotency_unique".equals(constraint) && started(subscriptionId, request)) {
-        return outcomeOf(subscriptionId, request.key(), request.kind());
+      if ("workflow_idempotency_unique".equals(constraint)) {
+        return earlier(subscriptionId, request).orElseThrow(() -> DatabaseFailures.internal(e));
       }
       throw DatabaseFailures.internal(e);
     }
     afterStart.run();
-    run(workflow);
-    return outcomeOf(subscriptionId, request.key(), request.kind());
+    return new Launch(subscriptionId, request, workflow, true);
   }
 
   /**
@@ -204,7 +278,7 @@ final class SubscriptionOperations {
     if (!SubscribeWorkflow.KIND.equals(kind) || s.getStatus() == SubscriptionStatus.FAILED) {
       Optional<WorkflowRecord> w = workflows.find(dsl, subscriptionId, kind, idempotencyKey);
       if (w.isPresent() && w.get().getStatus() == WorkflowStatus.FAILED) {
-        throw failure(subscriptionId, w.get().getErrorCode(), w.get().getErrorMessage());
+        throw failureOf(w.get());
       }
     }
     return view(s);
@@ -218,9 +292,13 @@ final class SubscriptionOperations {
     return store.view(dsl, s);
   }
 
-  private static MinisPodException failure(UUID subscriptionId, ErrorCode code, String message) {
-    return new MinisPodException(
-        code, message, Map.of("subscriptionId", subscriptionId.toString()));
+  /** The error a failed workflow ended with, rebuilt with its original type and details. */
+  private MinisPodException failureOf(WorkflowRecord failed) {
+    return failures.rebuild(
+        failed.getSubscriptionId(),
+        failed.getErrorCode(),
+        failed.getErrorMessage(),
+        workflows.errorDetails(dsl, failed.getWorkflowId()));
   }
 
   /** Translates a refusal of the quota manager into the catalog's error for that pool. */

@@ -2,6 +2,7 @@ package io.minispod.spring.web;
 
 import io.minispod.billing.BillingPage;
 import io.minispod.billing.BillingService;
+import io.minispod.spring.MinisPodProperties;
 import io.minispod.spring.web.Requests.InstancePatchRequest;
 import io.minispod.spring.web.Requests.SubscribeRequest;
 import io.minispod.spring.web.Requests.UpgradeRequest;
@@ -11,7 +12,8 @@ import io.minispod.spring.web.Views.InstanceView;
 import io.minispod.spring.web.Views.SubscriptionView;
 import io.minispod.spring.web.Views.UpgradeOptionView;
 import io.minispod.subscription.InstanceService;
-import io.minispod.subscription.Subscription;
+import io.minispod.subscription.Operation;
+import io.minispod.subscription.OperationService;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.UpgradeService;
 import jakarta.validation.Valid;
@@ -46,30 +48,48 @@ class UserController {
   private final SubscriptionService subscriptions;
   private final UpgradeService upgrades;
   private final InstanceService instances;
+  private final OperationService operations;
   private final BillingService billing;
+  private final OperationAnswers answers;
 
   UserController(
       SubscriptionService subscriptions,
       UpgradeService upgrades,
       InstanceService instances,
-      BillingService billing) {
+      OperationService operations,
+      BillingService billing,
+      MinisPodProperties properties) {
     this.subscriptions = subscriptions;
     this.upgrades = upgrades;
     this.instances = instances;
+    this.operations = operations;
     this.billing = billing;
+    this.answers =
+        new OperationAnswers(
+            operations,
+            subscriptions,
+            instances,
+            properties.getWeb().getOperationWait(),
+            properties.getWeb().getMaxOperationWait());
   }
 
   @PostMapping("/subscriptions")
   ResponseEntity<Map<String, Object>> subscribe(
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+      @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer,
       @Valid @RequestBody SubscribeRequest request) {
     String user = Caller.userId();
     // A key first used for a different request is the library's CONFLICT (API.md).
-    Subscription subscription =
-        subscriptions.subscribe(
+    Operation started =
+        subscriptions.startSubscribe(
             user, request.serviceSlug(), request.planSlug(), keyOrFresh(idempotencyKey));
-    return ResponseEntity.status(HttpStatus.CREATED)
-        .body(Envelope.ok(SubscriptionView.of(subscription)));
+    return answers.answer(
+        user,
+        started,
+        prefer,
+        done ->
+            ResponseEntity.status(HttpStatus.CREATED)
+                .body(Envelope.ok(subscriptionOf(user, done))));
   }
 
   @GetMapping("/subscriptions")
@@ -95,23 +115,33 @@ class UserController {
   }
 
   @PostMapping("/subscriptions/{id}/upgrade")
-  Map<String, Object> upgrade(
+  ResponseEntity<Map<String, Object>> upgrade(
       @PathVariable String id,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+      @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer,
       @Valid @RequestBody UpgradeRequest request) {
     String user = Caller.userId();
     UUID subscriptionId = Ids.parse("subscription", id);
-    return Envelope.ok(
-        SubscriptionView.of(
-            upgrades.upgrade(
-                user, subscriptionId, request.planSlug(), keyOrFresh(idempotencyKey))));
+    Operation started =
+        upgrades.startUpgrade(user, subscriptionId, request.planSlug(), keyOrFresh(idempotencyKey));
+    return answers.answer(
+        user, started, prefer, done -> ResponseEntity.ok(Envelope.ok(subscriptionOf(user, done))));
   }
 
   @DeleteMapping("/subscriptions/{id}")
-  ResponseEntity<Void> cancel(@PathVariable String id) {
+  ResponseEntity<Map<String, Object>> cancel(
+      @PathVariable String id,
+      @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer) {
     String user = Caller.userId();
-    subscriptions.cancel(user, Ids.parse("subscription", id));
-    return ResponseEntity.noContent().build();
+    Operation started = subscriptions.startCancel(user, Ids.parse("subscription", id));
+    return answers.answer(user, started, prefer, done -> ResponseEntity.noContent().build());
+  }
+
+  @GetMapping("/operations/{id}")
+  Map<String, Object> operation(@PathVariable String id) {
+    String user = Caller.userId();
+    Operation operation = operations.operation(user, Ids.parse("operation", id));
+    return Envelope.ok(answers.view(user, operation));
   }
 
   @GetMapping("/instances")
@@ -127,11 +157,19 @@ class UserController {
   }
 
   @PatchMapping("/instances/{id}")
-  Map<String, Object> updateInstance(
-      @PathVariable String id, @Valid @RequestBody InstancePatchRequest request) {
+  ResponseEntity<Map<String, Object>> updateInstance(
+      @PathVariable String id,
+      @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer,
+      @Valid @RequestBody InstancePatchRequest request) {
     String user = Caller.userId();
     UUID instanceId = Ids.parse("instance", id);
-    return Envelope.ok(InstanceView.of(instances.updateEnv(user, instanceId, request.env())));
+    Operation started = instances.startUpdateEnv(user, instanceId, request.env());
+    return answers.answer(
+        user,
+        started,
+        prefer,
+        done ->
+            ResponseEntity.ok(Envelope.ok(InstanceView.of(instances.instance(user, instanceId)))));
   }
 
   @GetMapping("/billing")
@@ -145,6 +183,10 @@ class UserController {
         lines.page(),
         lines.size(),
         lines.total());
+  }
+
+  private SubscriptionView subscriptionOf(String user, Operation done) {
+    return SubscriptionView.of(subscriptions.subscription(user, done.subscriptionId()));
   }
 
   private static String keyOrFresh(String idempotencyKey) {

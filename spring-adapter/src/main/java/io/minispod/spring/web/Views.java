@@ -19,6 +19,7 @@ import io.minispod.provisioner.ResourceUsage;
 import io.minispod.subscription.HealthCheck;
 import io.minispod.subscription.Instance;
 import io.minispod.subscription.InstanceSummary;
+import io.minispod.subscription.Operation;
 import io.minispod.subscription.PlanUtilisation;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionAnalytics;
@@ -315,6 +316,32 @@ final class Views {
           HealthView.of(i.lastHealthCheck()),
           i.env(),
           i.createdAt());
+    }
+  }
+
+  record ErrorView(String code, String message, Map<String, Object> details) {}
+
+  record OperationView(
+      UUID id,
+      String kind,
+      UUID subscriptionId,
+      String status,
+      String step,
+      Instant startedAt,
+      Instant updatedAt,
+      Object result,
+      ErrorView error) {
+    static OperationView of(Operation o, Object result, ErrorView error) {
+      return new OperationView(
+          o.id(),
+          o.kind().name(),
+          o.subscriptionId(),
+          o.status().name(),
+          o.step(),
+          o.startedAt(),
+          o.updatedAt(),
+          result,
+          error);
     }
   }
 

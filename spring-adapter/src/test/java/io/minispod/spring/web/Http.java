@@ -25,7 +25,11 @@ final class Http {
     this.base = "http://localhost:" + port;
   }
 
-  record Response(int status, JsonNode body, String text) {
+  record Response(int status, JsonNode body, String text, java.net.http.HttpHeaders headers) {
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     JsonNode data() {
       return body.path("data");
     }
@@ -60,6 +64,17 @@ final class Http {
   }
 
   Response send(String user, String method, String path, String json, String idempotencyKey) {
+    return send(user, method, path, json, idempotencyKey, java.util.Map.of());
+  }
+
+  /** A request with headers of its own besides the caller's credentials and key. */
+  Response send(
+      String user,
+      String method,
+      String path,
+      String json,
+      String idempotencyKey,
+      java.util.Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (user != null) {
@@ -72,6 +87,7 @@ final class Http {
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
     }
+    headers.forEach(request::header);
     if (json != null) {
       request.header("Content-Type", "application/json");
       request.method(method, HttpRequest.BodyPublishers.ofString(json));
@@ -83,7 +99,7 @@ final class Http {
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       String text = response.body();
       JsonNode body = text == null || text.isBlank() ? JSON.createObjectNode() : parse(text);
-      return new Response(response.statusCode(), body, text);
+      return new Response(response.statusCode(), body, text, response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -111,7 +127,8 @@ final class Http {
             .build();
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), parse(response.body()), response.body());
+      return new Response(
+          response.statusCode(), parse(response.body()), response.body(), response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -128,7 +145,8 @@ final class Http {
             .build();
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), parse(response.body()), response.body());
+      return new Response(
+          response.statusCode(), parse(response.body()), response.body(), response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -123,6 +123,26 @@ public final class WorkflowRunner implements AutoCloseable {
   }
 
   /**
+   * Runs a workflow this node started a while ago, from another thread: only if this node's claim
+   * still holds it (a start whose run waited past its lease may have been claimed again), which is
+   * renewed first so that the step starts with a whole lease.
+   *
+   * @param started the workflow as inserted
+   * @return whether it ran here
+   */
+  public boolean runStartedLater(WorkflowRecord started) {
+    Held held = new Held(started.getWorkflowId(), nodeId, started.getLeaseGeneration(), now());
+    if (!dsl.transactionResult(cfg -> store.renew(cfg.dsl(), held, lease))) {
+      log.info(
+          "Workflow {} was claimed again before it could run here; its new claim carries it on",
+          started.getWorkflowId());
+      return false;
+    }
+    runStarted(started);
+    return true;
+  }
+
+  /**
    * Claims and runs the due workflows of every node, such as those a crashed node left.
    *
    * @param limit how many to claim at most
@@ -263,7 +283,7 @@ public final class WorkflowRunner implements AutoCloseable {
         w.getWorkflowId(),
         w.getStep(),
         failure.message());
-    return commit(w, (tx, held) -> store.undo(tx, held, failure.code(), failure.message(), lease));
+    return commit(w, (tx, held) -> store.undo(tx, held, failure, lease));
   }
 
   /**

@@ -3,12 +3,13 @@ package io.minispod.subscription.internal.workflow;
 import static io.minispod.catalog.internal.Columns.at;
 import static io.minispod.catalog.internal.Columns.truncate;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
+import static io.minispod.catalog.internal.db.Tables.WORKFLOW_ERROR_DETAIL;
 
-import io.minispod.ErrorCode;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
@@ -187,14 +188,40 @@ public final class WorkflowStore {
    * Starts compensating, keeping the error that made it necessary for the caller to see; false when
    * the lease was lost.
    */
-  boolean undo(DSLContext tx, Held held, ErrorCode errorCode, String message, Duration lease) {
-    return moveOn(
-        tx.update(WORKFLOW)
-            .set(WORKFLOW.ERROR_CODE, errorCode)
-            .set(WORKFLOW.ERROR_MESSAGE, truncate(message, 500))
-            .set(WORKFLOW.STEP, WorkflowRunner.UNDO),
-        held,
-        lease);
+  boolean undo(DSLContext tx, Held held, StepFailure failure, Duration lease) {
+    boolean moved =
+        moveOn(
+            tx.update(WORKFLOW)
+                .set(WORKFLOW.ERROR_CODE, failure.code())
+                .set(WORKFLOW.ERROR_MESSAGE, truncate(failure.message(), 500))
+                .set(WORKFLOW.STEP, WorkflowRunner.UNDO),
+            held,
+            lease);
+    if (moved) {
+      failure
+          .details()
+          .forEach(
+              (name, value) ->
+                  tx.insertInto(WORKFLOW_ERROR_DETAIL)
+                      .set(WORKFLOW_ERROR_DETAIL.WORKFLOW_ID, held.workflowId())
+                      .set(WORKFLOW_ERROR_DETAIL.NAME, truncate(name, 100))
+                      .set(WORKFLOW_ERROR_DETAIL.VALUE, truncate(String.valueOf(value), 1000))
+                      .onConflictDoNothing()
+                      .execute());
+    }
+    return moved;
+  }
+
+  /**
+   * The details of the error that ended a workflow, as text.
+   *
+   * @return the details by name, empty when it did not fail or recorded none
+   */
+  public Map<String, String> errorDetails(DSLContext tx, UUID workflowId) {
+    return tx.select(WORKFLOW_ERROR_DETAIL.NAME, WORKFLOW_ERROR_DETAIL.VALUE)
+        .from(WORKFLOW_ERROR_DETAIL)
+        .where(WORKFLOW_ERROR_DETAIL.WORKFLOW_ID.eq(workflowId))
+        .fetchMap(WORKFLOW_ERROR_DETAIL.NAME, WORKFLOW_ERROR_DETAIL.VALUE);
   }
 
   /** Completes a move to another step: a fresh lease and attempt count, fenced by the lease. */

@@ -359,6 +359,67 @@ final class WorkflowRunnerIT {
   }
 
   @Test
+  void dispatchedStart_queuedPastItsLease_andClaimedAgain_doesNotRunTwice() throws Exception {
+    CountDownLatch firstInStep = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    Scripted kind =
+        new Scripted("QUEUED", true)
+            .script("A", Act.FINISH, Act.FINISH)
+            .pauseInStep(List.of(firstInStep), List.of(releaseFirst));
+    WorkflowRunner runner = runner(kind, "node-1");
+    WorkflowRecord occupying = start(kind, "A");
+    WorkflowRecord queued = start(kind, "A");
+    try (WorkflowDispatcher oneThread = new WorkflowDispatcher(runner, 1)) {
+      oneThread.dispatch(occupying);
+      assertThat(firstInStep.await(10, TimeUnit.SECONDS)).isTrue();
+      oneThread.dispatch(queued); // waits behind the first for the only thread
+      clock.advance(LEASE.plusSeconds(1));
+      // Another node claims both (their leases ran out: node-1's stalled step renews nothing here)
+      // and runs them to their end.
+      Scripted other = new Scripted("QUEUED", true).script("A", Act.FINISH, Act.FINISH);
+      WorkflowRunner node2 = runner(other, "node-2");
+      assertThat(node2.runDue(10)).isEqualTo(2);
+
+      releaseFirst.countDown();
+      assertThat(oneThread.awaitRun(queued.getWorkflowId(), Duration.ofSeconds(10))).isTrue();
+
+      assertThat(other.calls).containsExactly("A", "A");
+      assertThat(kind.calls).as("node-1 never ran the queued start").containsExactly("A");
+      assertThat(workflow(queued).getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+      assertThat(workflow(queued).getErrorMessage()).isEqualTo("finished by node-2 at claim 2");
+    }
+  }
+
+  @Test
+  void dispatchedStart_runsOnAnotherThread_andWakesItsWaiterWhenItStops() throws Exception {
+    CountDownLatch inStep = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Scripted kind =
+        new Scripted("BACKGROUND", true)
+            .script("A", Act.NEXT)
+            .script("B", Act.FINISH)
+            .pauseInStep(List.of(inStep), List.of(release));
+    WorkflowRecord started = start(kind, "A");
+    try (WorkflowDispatcher dispatcher = new WorkflowDispatcher(runner(kind, "node-1"), 2)) {
+      dispatcher.dispatch(started);
+      assertThat(inStep.await(10, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(dispatcher.awaitRun(started.getWorkflowId(), Duration.ofMillis(50)))
+          .as("a run of it is in progress here")
+          .isTrue();
+      assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+
+      release.countDown();
+      dispatcher.awaitRun(started.getWorkflowId(), Duration.ofSeconds(10));
+      assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+      assertThat(dispatcher.awaitRun(started.getWorkflowId(), Duration.ofSeconds(10)))
+          .as("nothing left to wait for here")
+          .isFalse();
+    }
+    assertThat(kind.calls).containsExactly("A", "B");
+  }
+
+  @Test
   void workflowOfAKindNobodyRegistered_isLeftRunningAndTheRoundGoesOn() {
     Scripted known = new Scripted("KNOWN", true).script("A", Act.FINISH);
     WorkflowRecord mystery = start(new Scripted("MYSTERY", true), "A");

@@ -1,0 +1,13 @@
+package io.minispod.subscription;
+
+/** What an {@link Operation} does to its subscription. */
+public enum OperationKind {
+  /** Charges the first period, provisions the instance and activates the subscription. */
+  SUBSCRIBE,
+  /** Charges the prorated difference, resizes the instance and moves the subscription's plan. */
+  UPGRADE,
+  /** Deprovisions the instance, refunds what the cancellation policy grants, releases quota. */
+  CANCEL,
+  /** Changes the instance's environment variables. */
+  UPDATE_ENV
+}
