@@ -3,9 +3,11 @@ package io.minispod.subscription;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ObservedInstance;
 import io.minispod.provisioner.ProvisionedInstance;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.provisioner.ResourceUsage;
+import java.util.List;
 import java.util.Optional;
 
 /** Passes every call to another provisioner; a test overrides the call it watches or steers. */
@@ -40,5 +42,10 @@ class ForwardingProvisioner implements Provisioner {
   @Override
   public Optional<ResourceUsage> usage(InstanceRef instance) {
     return platform.usage(instance);
+  }
+
+  @Override
+  public List<ObservedInstance> instances() {
+    return platform.instances();
   }
 }

@@ -55,6 +55,18 @@ final class ApiRetrier {
    *     retryable when the server refused
    */
   <T> T call(UUID instanceId, String what, Supplier<T> call) {
+    return attempt(instanceId, what, call);
+  }
+
+  /**
+   * Runs a call that concerns no single instance (such as listing every instance), as {@link
+   * #call(UUID, String, Supplier)} does; its errors name no instance.
+   */
+  <T> T call(String what, Supplier<T> call) {
+    return attempt(null, what, call);
+  }
+
+  private <T> T attempt(UUID instanceId, String what, Supplier<T> call) {
     Duration backoff = initialBackoff;
     for (int attempt = 1; ; attempt++) {
       try {
@@ -70,17 +82,16 @@ final class ApiRetrier {
         }
         if (!isTransient(e)) {
           // Refused for good, unless the namespace is going away: a later attempt recreates it.
-          throw new ProvisioningException(
-              instanceId, what + " was refused: " + describe(e), isNamespaceGone(e), e);
+          throw failure(instanceId, what + " was refused: " + describe(e), isNamespaceGone(e), e);
         }
         if (attempt >= maxAttempts) {
-          throw new ProvisioningException(
+          throw failure(
               instanceId, what + " failed after " + attempt + " attempts: " + describe(e), true, e);
         }
         Duration pause = jittered(backoff);
         log.warn(
-            "Instance {}: {} failed (attempt {} of {}), retrying in {} ms: {}",
-            instanceId,
+            "{}: {} failed (attempt {} of {}), retrying in {} ms: {}",
+            instanceId == null ? "Provisioner" : "Instance " + instanceId,
             what,
             attempt,
             maxAttempts,
@@ -108,7 +119,15 @@ final class ApiRetrier {
 
   /** The failure of a call whose thread was interrupted: retryable, as nothing was refused. */
   static ProvisioningException interrupted(UUID instanceId, String what, Exception cause) {
-    return new ProvisioningException(instanceId, what + " was interrupted", true, cause);
+    return failure(instanceId, what + " was interrupted", true, cause);
+  }
+
+  /** The failure of a call for an instance, or of one for none when {@code instanceId} is null. */
+  static ProvisioningException failure(
+      UUID instanceId, String reason, boolean retryable, Throwable cause) {
+    return instanceId == null
+        ? new ProvisioningException(reason, retryable, cause)
+        : new ProvisioningException(instanceId, reason, retryable, cause);
   }
 
   /** Whether {@code e} is, or was caused by, an interruption of the calling thread. */
@@ -185,7 +204,7 @@ final class ApiRetrier {
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       ProvisioningException e =
-          new ProvisioningException(
+          failure(
               instanceId, what + " was interrupted while retrying: " + describe(last), true, last);
       e.addSuppressed(interrupted);
       throw e;

@@ -21,6 +21,7 @@ import io.minispod.provisioner.ContainerSpec;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ObservedInstance;
 import io.minispod.provisioner.ProvisionedInstance;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.provisioner.ProvisioningException;
@@ -79,6 +80,7 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   private final QuotaBook quotas;
   private final DeploymentWatch watch;
   private final ReadinessWaiter readiness;
+  private final Inventory inventory;
 
   KubernetesProvisioner(
       KubernetesClient client,
@@ -98,6 +100,7 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     this.readiness =
         new ReadinessWaiter(
             client, retrier, watch, settings.readinessTimeout(), settings.readinessPollInterval());
+    this.inventory = new Inventory(client, retrier, settings);
   }
 
   /**
@@ -357,6 +360,30 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
             cpuCores.movePointRight(3).longValue(),
             memoryBytes.divideToIntegralValue(BigDecimal.valueOf(MIB)).longValue(),
             0.0));
+  }
+
+  /**
+   * Every instance this provisioner has on the cluster, read from the objects labelled {@code
+   * app.kubernetes.io/managed-by=minispod} in all namespaces, page by page. The owner is read from
+   * the namespace's {@code minispod.io/owner-id} annotation; only namespaces that this provisioner
+   * would name for that owner count (a provisioner with another prefix has its own), and objects of
+   * other applications (without the label) are never read. Secrets are not listed.
+   *
+   * <p>An instance is {@code COMPLETE} when its Ingress and every Deployment (as many as its quota
+   * share counts components) are there: the resources are the CPU and memory limits of its app's
+   * container and the requested size of its app's volume. It is {@code INCOMPLETE} when only other
+   * objects are left: its Ingress, its app's Deployment or a companion's is missing (or has no
+   * readable limits), yet it still has a Deployment, a volume or a share of its namespace's quota.
+   * It is {@code DELETING} when its namespace, or one of its Deployments, Ingresses or volumes, is
+   * marked for deletion (a volume still mounted by a pod stays so until the pod is gone).
+   *
+   * @return the instances, ordered by id
+   * @throws ProvisioningException when a listing keeps failing (after retries, retryable) or is
+   *     refused (such as without RBAC permission to list in all namespaces)
+   */
+  @Override
+  public List<ObservedInstance> instances() {
+    return inventory.instances();
   }
 
   /**
@@ -779,7 +806,7 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     return values;
   }
 
-  private static long gib(PersistentVolumeClaim claim) {
+  static long gib(PersistentVolumeClaim claim) {
     Quantity size = claim.getSpec().getResources().getRequests().get("storage");
     return Quantity.getAmountInBytes(size)
         .divideToIntegralValue(BigDecimal.valueOf(1024L * MIB))

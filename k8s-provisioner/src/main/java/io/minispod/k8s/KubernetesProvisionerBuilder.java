@@ -45,6 +45,7 @@ public final class KubernetesProvisionerBuilder {
   private Duration maxBackoff = Duration.ofSeconds(5);
   private Clock clock = Clock.systemUTC();
   private SecretGenerator secretGenerator = SecretGenerator.SECURE_RANDOM;
+  private int listPageSize = 500;
 
   KubernetesProvisionerBuilder() {}
 
@@ -204,6 +205,12 @@ public final class KubernetesProvisionerBuilder {
     return this;
   }
 
+  /** How many objects one list call asks for at most (kubectl's chunk size by default). */
+  KubernetesProvisionerBuilder listPageSize(int listPageSize) {
+    this.listPageSize = listPageSize;
+    return this;
+  }
+
   /**
    * Builds the provisioner.
    *
@@ -256,6 +263,7 @@ public final class KubernetesProvisionerBuilder {
         maxBackoff.compareTo(initialBackoff) >= 0,
         "maxBackoff",
         "must be at least the initial backoff " + initialBackoff + ", was " + maxBackoff);
+    errors.require(listPageSize > 0, "listPageSize", "must be positive, was " + listPageSize);
     errors.throwIfAny();
     Settings settings =
         new Settings(
@@ -268,7 +276,8 @@ public final class KubernetesProvisionerBuilder {
             storageClass,
             readinessTimeout,
             readinessPollInterval,
-            clock);
+            clock,
+            listPageSize);
     boolean ownsClient = client == null;
     KubernetesClient chosen = ownsClient ? defaultClient() : client;
     return new KubernetesProvisioner(

@@ -4,7 +4,10 @@ import io.minispod.provisioner.InstanceSpec;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The configuration a {@link KubernetesProvisionerBuilder} collected, validated. */
+/**
+ * The configuration a {@link KubernetesProvisionerBuilder} collected, validated. {@code
+ * listPageSize} is how many objects one list call asks the API server for at most.
+ */
 record Settings(
     String baseDomain,
     String ingressClass,
@@ -15,7 +18,8 @@ record Settings(
     String storageClass,
     Duration readinessTimeout,
     Duration readinessPollInterval,
-    Clock clock) {
+    Clock clock,
+    int listPageSize) {
 
   /** {@code https} when TLS is served (by cert-manager or in front of the ingress). */
   String scheme() {

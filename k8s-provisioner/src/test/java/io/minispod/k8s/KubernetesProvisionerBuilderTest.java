@@ -42,7 +42,8 @@ final class KubernetesProvisionerBuilderTest {
             .storageClass("Fast SSD")
             .readinessTimeout(Duration.ZERO)
             .readinessPollInterval(Duration.ofMillis(-1))
-            .retries(0, Duration.ZERO, Duration.ofMillis(-1));
+            .retries(0, Duration.ZERO, Duration.ofMillis(-1))
+            .listPageSize(0);
 
     assertThatThrownBy(builder::build)
         .isInstanceOfSatisfying(
@@ -61,7 +62,8 @@ final class KubernetesProvisionerBuilderTest {
                       "readinessPollInterval",
                       "maxAttempts",
                       "initialBackoff",
-                      "maxBackoff");
+                      "maxBackoff",
+                      "listPageSize");
             });
   }
 

@@ -24,9 +24,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * fabric8's mock API server in CRUD mode (with expectations taking precedence, for injected
- * errors), a client without fabric8's own retries, and a {@link FakeCluster} that makes Deployments
- * available.
+ * fabric8's mock API server in CRUD mode (with expectations taking precedence, for injected errors,
+ * and list calls with a limit served page by page by a {@link PagingDispatcher}), a client without
+ * fabric8's own retries, and a {@link FakeCluster} that makes Deployments available.
  */
 final class MockKubernetes implements AutoCloseable {
 
@@ -45,16 +45,12 @@ final class MockKubernetes implements AutoCloseable {
   final KubernetesMockServer server;
   final KubernetesClient client;
   final FakeCluster cluster;
+  final PagingDispatcher paging;
 
   private MockKubernetes() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            responses,
-            new KubernetesMixedDispatcher(responses),
-            false);
+    paging = new PagingDispatcher(new KubernetesMixedDispatcher(responses));
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, paging, false);
     server.init();
     client = newClient();
     cluster = new FakeCluster(client);

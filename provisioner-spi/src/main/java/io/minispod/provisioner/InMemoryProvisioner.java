@@ -1,5 +1,6 @@
 package io.minispod.provisioner;
 
+import io.minispod.provisioner.ObservedInstance.State;
 import io.minispod.provisioner.ProvisionerCall.Operation;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -29,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * that never shrinks), it lets a test script every failure path: {@link #failNext} fails the next
  * calls, {@link #failInstance} fails every call for one instance, {@link #hang} blocks calls until
  * {@link #release}, {@link #setLatency} slows every call down, and {@link #calls()} records what
- * was asked.
+ * was asked. It also lets a test change the platform behind the library's back, for a reconciler to
+ * notice: {@link #lose} takes an instance away, {@link #drift} changes what its app runs with.
+ *
+ * <p>Every instance it has is whole: {@link #instances()} lists each as {@link State#COMPLETE}
+ * (changes happen at once here, so nothing is ever half-made or half-removed).
  */
 public final class InMemoryProvisioner implements Provisioner {
 
@@ -126,6 +131,40 @@ public final class InMemoryProvisioner implements Provisioner {
    */
   public void setUsage(UUID instanceId, ResourceUsage usage) {
     running(instanceId).ifPresent(r -> r.usage = usage);
+  }
+
+  /**
+   * Takes an instance away behind the library's back, as a platform loses one (its namespace
+   * deleted by hand, its node gone): no call is recorded, its generated secrets go with it, and
+   * {@link #instances()} no longer lists it. Provisioning or resizing it creates it anew.
+   *
+   * @param instanceId the instance; nothing happens when it does not exist
+   */
+  public void lose(UUID instanceId) {
+    instances.remove(instanceId);
+  }
+
+  /**
+   * Changes what an instance's app runs with behind the library's back, as an operator editing its
+   * workload by hand would: {@link #instances()} and {@link #instance} report the new resources
+   * until a resize puts the plan's back (a volume drifted larger than the plan's makes that resize
+   * fail, as storage never shrinks).
+   *
+   * @param instanceId the instance; nothing happens when it does not exist
+   * @param resources what its app runs with from now on
+   */
+  public void drift(UUID instanceId, ResourceLimits resources) {
+    Objects.requireNonNull(resources, "resources");
+    instances.computeIfPresent(
+        instanceId,
+        (id, running) -> {
+          Running drifted =
+              new Running(
+                  running.spec.resizedTo(running.spec.planSlug(), resources), running.secrets);
+          drifted.health = running.health;
+          drifted.usage = running.usage;
+          return drifted;
+        });
   }
 
   // ---------------------------------------------------------------- inspection
@@ -261,6 +300,32 @@ public final class InMemoryProvisioner implements Provisioner {
         () -> running(instance.instanceId()).map(r -> r.usage));
   }
 
+  /** Lists every instance it has, each whole ({@link State#COMPLETE}). */
+  @Override
+  public List<ObservedInstance> instances() {
+    return call(
+        Operation.INSTANCES,
+        null,
+        () ->
+            instances.values().stream()
+                .map(
+                    r ->
+                        new ObservedInstance(
+                            r.spec.instanceId(),
+                            r.spec.ownerId(),
+                            State.COMPLETE,
+                            observed(r.spec.app())))
+                .toList());
+  }
+
+  /** What a platform sees of the app: no volume, so no storage, without a volume path. */
+  private static ResourceLimits observed(ContainerSpec app) {
+    ResourceLimits planned = app.resources();
+    return app.volumePath() == null
+        ? new ResourceLimits(planned.cpuMillicores(), planned.memoryMiB(), 0)
+        : planned;
+  }
+
   /** The instance's generated secrets: those it had, and a new value for each one it lacks. */
   private Map<String, String> withSecrets(InstanceSpec spec, Map<String, String> had) {
     Map<String, String> secrets = had == null ? new HashMap<>() : had;
@@ -279,13 +344,15 @@ public final class InMemoryProvisioner implements Provisioner {
       for (long left = latency.toNanos(); left > 0; left = until - System.nanoTime()) {
         LockSupport.parkNanos(left);
       }
-      if (failingInstances.contains(instanceId)) {
+      if (instanceId != null && failingInstances.contains(instanceId)) {
         throw new ProvisioningException(
             instanceId, "injected failure for this instance", false, null);
       }
       if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        throw new ProvisioningException(
-            instanceId, "injected failure of " + operation, failNextRetryable, null);
+        String reason = "injected failure of " + operation;
+        throw instanceId == null
+            ? new ProvisioningException(reason, failNextRetryable, null)
+            : new ProvisioningException(instanceId, reason, failNextRetryable, null);
       }
       T result = work.get();
       succeeded = true;

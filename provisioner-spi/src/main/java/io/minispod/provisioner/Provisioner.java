@@ -1,5 +1,6 @@
 package io.minispod.provisioner;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,4 +65,29 @@ public interface Provisioner {
    * @return the usage, or empty when the platform has no metrics
    */
   Optional<ResourceUsage> usage(InstanceRef instance);
+
+  /**
+   * Every instance this provisioner has on the platform, as observed now: what a reconciler
+   * compares with the instances that should run, to provision the missing ones again, resize those
+   * whose resources drifted ({@link ObservedInstance#driftedFrom}) and deprovision those that no
+   * live subscription owns.
+   *
+   * <p>An instance is listed as long as anything of it is left, so that orphans can be removed: a
+   * whole one as {@link ObservedInstance.State#COMPLETE COMPLETE}, with the resources its app runs
+   * with; one of which only some objects remain (its app's workload deleted by hand, a provisioning
+   * that stopped half-way) as {@link ObservedInstance.State#INCOMPLETE INCOMPLETE}; one being torn
+   * down as {@link ObservedInstance.State#DELETING DELETING}. An instance of which nothing is left
+   * is not listed, and neither are objects of other provisioners or other applications sharing the
+   * platform.
+   *
+   * <p>The answer is a snapshot assembled from several reads, not taken under a lock: an instance
+   * that a call of this SPI is creating, resizing or removing at the same moment may be seen
+   * half-made, or not at all. A reconciler therefore leaves alone the instances that a workflow is
+   * working on.
+   *
+   * @return the instances, in no particular order
+   * @throws ProvisioningException when the platform cannot be read ({@link
+   *     ProvisioningException#retryable()} when trying again may help); it names no instance
+   */
+  List<ObservedInstance> instances();
 }

@@ -6,7 +6,7 @@ import java.util.UUID;
  * One call an {@link InMemoryProvisioner} received, in the order received.
  *
  * @param operation which method
- * @param instanceId for which instance
+ * @param instanceId for which instance; {@code null} for {@link Provisioner#instances()}
  * @param succeeded whether it returned normally
  */
 public record ProvisionerCall(Operation operation, UUID instanceId, boolean succeeded) {
@@ -22,6 +22,8 @@ public record ProvisionerCall(Operation operation, UUID instanceId, boolean succ
     /** {@link Provisioner#health}. */
     HEALTH,
     /** {@link Provisioner#usage}. */
-    USAGE
+    USAGE,
+    /** {@link Provisioner#instances}. */
+    INSTANCES
   }
 }

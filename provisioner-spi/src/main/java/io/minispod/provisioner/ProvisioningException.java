@@ -30,6 +30,20 @@ public final class ProvisioningException extends MinisPodException {
   }
 
   /**
+   * Creates the error of a call that concerns no single instance, such as {@link
+   * Provisioner#instances()}.
+   *
+   * @param reason what the platform reported, e.g. {@code listing Deployments failed: …}; never a
+   *     secret
+   * @param retryable whether trying again later may succeed (a timeout, a 5xx)
+   * @param cause the underlying failure, or {@code null}
+   */
+  public ProvisioningException(String reason, boolean retryable, Throwable cause) {
+    super(ErrorCode.PROVISIONING_FAILED, reason, Map.of("reason", reason), cause);
+    this.retryable = retryable;
+  }
+
+  /**
    * Whether trying again later may succeed.
    *
    * @return {@code true} for transient failures

@@ -58,6 +58,31 @@ final class InMemoryProvisionerTest {
         Set.of("mysql-password", "mysql-root-password"));
   }
 
+  /** The same instance with an app that has no volume path (its plan's storage unused). */
+  static InstanceSpec withoutVolume(InstanceSpec spec) {
+    ContainerSpec app = spec.app();
+    return new InstanceSpec(
+        spec.instanceId(),
+        spec.ownerId(),
+        spec.subdomain(),
+        spec.serviceSlug(),
+        spec.planSlug(),
+        new ContainerSpec(
+            app.name(),
+            app.image(),
+            app.port(),
+            app.env(),
+            app.secretEnv(),
+            null,
+            app.readiness(),
+            app.liveness(),
+            app.runAsUser(),
+            app.runAsGroup(),
+            app.resources()),
+        spec.companions(),
+        spec.generatedSecrets());
+  }
+
   @Test
   void provision_twice_keepsSecretsAndAnswersTheSameUrl() {
     UUID id = UUID.randomUUID();
@@ -137,6 +162,126 @@ final class InMemoryProvisionerTest {
 
     assertThat(provisioner.health(spec.ref())).isEqualTo(new InstanceHealth(false, "crash loop"));
     assertThat(provisioner.usage(spec.ref())).contains(new ResourceUsage(120, 300, 0.4));
+  }
+
+  @Test
+  void instances_listEveryInstanceWholeWithItsAppsResources() {
+    InstanceSpec ghost = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    InstanceSpec noVolume =
+        withoutVolume(ghost(UUID.randomUUID(), new ResourceLimits(250, 256, 1)));
+    provisioner.provision(ghost);
+    provisioner.provision(noVolume);
+
+    List<ObservedInstance> listed = provisioner.instances();
+
+    assertThat(listed)
+        .containsExactlyInAnyOrder(
+            new ObservedInstance(
+                ghost.instanceId(),
+                "alice",
+                ObservedInstance.State.COMPLETE,
+                new ResourceLimits(500, 512, 5)),
+            new ObservedInstance(
+                noVolume.instanceId(),
+                "alice",
+                ObservedInstance.State.COMPLETE,
+                new ResourceLimits(250, 256, 0)));
+    for (ObservedInstance observed : listed) {
+      InstanceSpec planned = observed.instanceId().equals(ghost.instanceId()) ? ghost : noVolume;
+      assertThat(observed.driftedFrom(planned)).isFalse();
+    }
+    assertThat(provisioner.calls())
+        .filteredOn(c -> c.operation() == Operation.INSTANCES)
+        .containsExactly(new ProvisionerCall(Operation.INSTANCES, null, true));
+  }
+
+  @Test
+  void instances_afterResizeAndDeprovision_listWhatRunsNow() {
+    InstanceSpec basic = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    InstanceSpec other = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    provisioner.provision(basic);
+    provisioner.provision(other);
+
+    provisioner.resize(basic.resizedTo("pro", new ResourceLimits(1000, 1024, 10)));
+    provisioner.deprovision(other.ref());
+
+    assertThat(provisioner.instances())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.ref()).isEqualTo(basic.ref());
+              assertThat(i.resources()).isEqualTo(new ResourceLimits(1000, 1024, 10));
+              assertThat(i.driftedFrom(basic)).isTrue();
+            });
+  }
+
+  @Test
+  void lose_takesTheInstanceAwayUnseen_andResizeCreatesItAnew() {
+    InstanceSpec spec = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    provisioner.provision(spec);
+    Map<String, String> secrets = provisioner.generatedSecrets(spec.instanceId());
+    int calls = provisioner.calls().size();
+
+    provisioner.lose(spec.instanceId());
+    provisioner.lose(UUID.randomUUID());
+
+    assertThat(provisioner.calls()).hasSize(calls);
+    assertThat(provisioner.instances()).isEmpty();
+    assertThat(provisioner.health(spec.ref()).healthy()).isFalse();
+    provisioner.resize(spec);
+    assertThat(provisioner.instances())
+        .extracting(ObservedInstance::ref)
+        .containsExactly(spec.ref());
+    assertThat(provisioner.generatedSecrets(spec.instanceId()))
+        .containsOnlyKeys(secrets.keySet())
+        .isNotEqualTo(secrets);
+  }
+
+  @Test
+  void drift_changesWhatTheAppRunsWith_untilAResizePutsThePlanBack() {
+    InstanceSpec spec = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    provisioner.provision(spec);
+    Map<String, String> secrets = provisioner.generatedSecrets(spec.instanceId());
+    provisioner.setHealth(spec.instanceId(), InstanceHealth.down("slow"));
+
+    provisioner.drift(spec.instanceId(), new ResourceLimits(100, 128, 5));
+    provisioner.drift(UUID.randomUUID(), new ResourceLimits(100, 128, 5));
+
+    ObservedInstance drifted = provisioner.instances().get(0);
+    assertThat(drifted.resources()).isEqualTo(new ResourceLimits(100, 128, 5));
+    assertThat(drifted.driftedFrom(spec)).isTrue();
+    assertThat(provisioner.instance(spec.instanceId()).orElseThrow().app().resources())
+        .isEqualTo(new ResourceLimits(100, 128, 5));
+    assertThat(provisioner.generatedSecrets(spec.instanceId())).isEqualTo(secrets);
+    assertThat(provisioner.health(spec.ref()).detail()).isEqualTo("slow");
+
+    provisioner.resize(spec);
+
+    assertThat(provisioner.instances().get(0).driftedFrom(spec)).isFalse();
+    assertThat(provisioner.instance(spec.instanceId())).contains(spec);
+  }
+
+  @Test
+  void instances_failNext_failsNamingNoInstance_whileAFailingInstanceDoesNotMatter() {
+    InstanceSpec spec = ghost(UUID.randomUUID(), new ResourceLimits(500, 512, 5));
+    provisioner.provision(spec);
+    provisioner.failInstance(spec.instanceId());
+    provisioner.failNext(1, true);
+
+    assertThatThrownBy(provisioner::instances)
+        .isInstanceOfSatisfying(
+            ProvisioningException.class,
+            e -> {
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
+              assertThat(e.details()).containsOnlyKeys("reason");
+            })
+        .hasMessage("injected failure of INSTANCES");
+    assertThat(provisioner.instances()).hasSize(1);
+    assertThat(provisioner.calls())
+        .filteredOn(c -> c.operation() == Operation.INSTANCES)
+        .extracting(ProvisionerCall::succeeded)
+        .containsExactly(false, true);
   }
 
   @Test

@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.Timer;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.InstanceSpec;
+import io.minispod.provisioner.ObservedInstance;
 import io.minispod.provisioner.ProvisionedInstance;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.provisioner.ResourceUsage;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -55,6 +57,11 @@ final class TimedProvisioner implements Provisioner, AutoCloseable {
   @Override
   public Optional<ResourceUsage> usage(InstanceRef instance) {
     return delegate.usage(instance);
+  }
+
+  @Override
+  public List<ObservedInstance> instances() {
+    return timed("instances", delegate::instances);
   }
 
   private <T> T timed(String operation, Supplier<T> call) {
