@@ -9,5 +9,10 @@ public enum OperationKind {
   /** Deprovisions the instance, refunds what the cancellation policy grants, releases quota. */
   CANCEL,
   /** Changes the instance's environment variables. */
-  UPDATE_ENV
+  UPDATE_ENV,
+  /**
+   * Makes the platform match the subscription again (the instance reconciler found its instance
+   * missing, incomplete or with resources other than its plan's).
+   */
+  REPAIR
 }

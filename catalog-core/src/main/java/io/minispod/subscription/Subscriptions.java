@@ -35,11 +35,13 @@ public final class Subscriptions implements AutoCloseable {
 
   private final SubscriptionEngine engine;
   private final Duration runnerInterval;
+  private final Duration reconcileInterval;
   private ScheduledExecutorService background;
 
-  Subscriptions(SubscriptionEngine engine, Duration runnerInterval) {
+  Subscriptions(SubscriptionEngine engine, Duration runnerInterval, Duration reconcileInterval) {
     this.engine = engine;
     this.runnerInterval = runnerInterval;
+    this.reconcileInterval = reconcileInterval;
   }
 
   /**
@@ -119,14 +121,41 @@ public final class Subscriptions implements AutoCloseable {
     return engine.runDueWorkflows();
   }
 
-  /** Starts the workflow runner and the health monitor on background daemon threads. */
+  /**
+   * Runs one round of the instance reconciler on this node, as a Kubernetes controller would: it
+   * lists what the provisioner has on the platform, repairs (provisions again, or puts back to its
+   * plan's resources) every live subscription's instance that is missing, incomplete or drifted,
+   * through a workflow serialised with the subscription's others, and deprovisions every instance
+   * no live subscription owns. Each instance is claimed in the database first, so that with several
+   * nodes one node handles it per round. {@link #start()} calls this every {@link
+   * SubscriptionsBuilder#reconcileInterval reconcile interval}.
+   *
+   * @return what this node did in the round
+   */
+  public ReconcileReport reconcileInstances() {
+    return engine.reconcileInstances();
+  }
+
+  /**
+   * What this node's reconciler rounds did so far, summed: for metrics.
+   *
+   * @return the totals
+   */
+  public ReconcileReport reconciledSoFar() {
+    return engine.reconciledSoFar();
+  }
+
+  /**
+   * Starts the workflow runner, the health monitor and the instance reconciler on background daemon
+   * threads.
+   */
   public synchronized void start() {
     if (background != null) {
       return;
     }
     background =
         Executors.newScheduledThreadPool(
-            2,
+            3,
             task -> {
               Thread thread = new Thread(task, "minispod-subscriptions");
               thread.setDaemon(true);
@@ -141,6 +170,11 @@ public final class Subscriptions implements AutoCloseable {
         () -> quietly("health monitor", engine.healthMonitor()::runRound),
         engine.healthMonitor().interval().toMillis(),
         engine.healthMonitor().interval().toMillis(),
+        TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(
+        () -> quietly("instance reconciler", () -> (int) reconcileInstances().checked()),
+        reconcileInterval.toMillis(),
+        reconcileInterval.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 

@@ -29,6 +29,7 @@ public final class SubscriptionsBuilder {
   private int workflowThreads = 16;
   private Backoff backoff = Backoff.DEFAULT;
   private Duration healthCheckInterval = Duration.ofMinutes(1);
+  private Duration reconcileInterval = Duration.ofMinutes(5);
   private int healthThreshold = 3;
   private double usageAlertRatio = 0.9;
   private StepObserver observer = StepObserver.NONE;
@@ -166,6 +167,19 @@ public final class SubscriptionsBuilder {
   }
 
   /**
+   * How often {@link Subscriptions#start()} runs a round of the instance reconciler (see {@link
+   * Subscriptions#reconcileInstances()}); an instance is handled by one node per round. Default: 5
+   * minutes.
+   *
+   * @param interval the pause between two rounds
+   * @return this builder
+   */
+  public SubscriptionsBuilder reconcileInterval(Duration interval) {
+    this.reconcileInterval = positive(interval, "reconcile interval");
+    return this;
+  }
+
+  /**
    * How a failed step is retried: the first pause, the longest pause, and the attempts a step gets
    * before it is compensated. Default: 2 seconds, 5 minutes, 6 attempts.
    *
@@ -254,11 +268,13 @@ public final class SubscriptionsBuilder {
                 heartbeat,
                 workflowThreads,
                 backoff,
+                reconcileInterval,
                 healthCheckInterval,
                 healthThreshold,
                 usageAlertRatio,
                 observer)),
-        runnerInterval);
+        runnerInterval,
+        reconcileInterval);
   }
 
   private static Duration positive(Duration duration, String what) {

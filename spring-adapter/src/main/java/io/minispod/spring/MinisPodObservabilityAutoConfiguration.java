@@ -3,6 +3,7 @@ package io.minispod.spring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.subscription.AnalyticsService;
+import io.minispod.subscription.Subscriptions;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -17,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
  * Actuator health and Micrometer metrics of MinisPod, each only when the host has it: a {@code
  * minisPod} health indicator (database reachable, plans without free quota), and the meters {@code
  * minispod.quota.total|used|utilisation} per plan, {@code minispod.subscriptions} per service, plan
- * and status, and {@code minispod.provisioning.duration} per provisioner operation.
+ * and status, {@code minispod.provisioning.duration} per provisioner operation, and {@code
+ * minispod.reconciler.actions} per action of the instance reconciler.
  */
 @AutoConfiguration(
     after = MinisPodAutoConfiguration.class,
@@ -55,6 +57,13 @@ public class MinisPodObservabilityAutoConfiguration {
     @ConditionalOnMissingBean
     MinisPodMetrics minisPodMetrics(AnalyticsService analytics) {
       return new MinisPodMetrics(analytics);
+    }
+
+    @Bean
+    @ConditionalOnBean(Subscriptions.class)
+    @ConditionalOnMissingBean
+    ReconcilerMetrics minisPodReconcilerMetrics(Subscriptions subscriptions) {
+      return new ReconcilerMetrics(subscriptions);
     }
 
     @Bean

@@ -11,11 +11,13 @@ import io.minispod.catalog.Catalog;
 import io.minispod.catalog.CatalogAdmin;
 import io.minispod.catalog.CatalogService;
 import io.minispod.provisioner.InMemoryProvisioner;
+import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.Subscriptions;
 import io.minispod.subscription.UpgradeOnlyPolicy;
@@ -161,14 +163,28 @@ final class MinisPodAutoConfigurationIT {
                           .value())
                   .isPositive();
               assertThat(context.getBean(Provisioner.class)).isInstanceOf(TimedProvisioner.class);
-              context
-                  .getBean(SubscriptionService.class)
-                  .subscribe("observer", "n8n", "basic", "observer-1");
+              Subscription subscribed =
+                  context
+                      .getBean(SubscriptionService.class)
+                      .subscribe("observer", "n8n", "basic", "observer-1");
               assertThat(
                       registry
                           .get("minispod.provisioning.duration")
                           .tags("operation", "provision", "outcome", "success")
                           .timer()
+                          .count())
+                  .isEqualTo(1);
+              context.getBean(ReconcilerMetrics.class).bindTo(registry);
+              // The platform loses the instance behind the library's back; a round brings it back.
+              context
+                  .getBean(Provisioner.class)
+                  .deprovision(new InstanceRef(subscribed.instance().id(), "observer"));
+              context.getBean(Subscriptions.class).reconcileInstances();
+              assertThat(
+                      registry
+                          .get("minispod.reconciler.actions")
+                          .tags("action", "reprovisioned")
+                          .functionCounter()
                           .count())
                   .isEqualTo(1);
               Health health = context.getBean(MinisPodHealthIndicator.class).health();

@@ -12,6 +12,7 @@ import io.minispod.subscription.CancellationPolicy;
 import io.minispod.subscription.HealthMonitor;
 import io.minispod.subscription.InstanceService;
 import io.minispod.subscription.OperationService;
+import io.minispod.subscription.ReconcileReport;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
@@ -53,6 +55,9 @@ public final class SubscriptionEngine implements AutoCloseable {
   private final DefaultOperationService operationService;
   private final DefaultAnalyticsService analytics;
   private final DefaultHealthMonitor healthMonitor;
+  private final InstanceReconciler reconciler;
+  private final AtomicReference<ReconcileReport> reconciled =
+      new AtomicReference<>(ReconcileReport.NONE);
 
   /**
    * Everything a node's subscription side is configured with.
@@ -73,6 +78,7 @@ public final class SubscriptionEngine implements AutoCloseable {
    * @param workflowThreads how many workflows this node runs at once for requests that do not wait
    *     for them
    * @param backoff how failed steps are retried
+   * @param reconcileInterval how often the instance reconciler runs a round
    * @param healthInterval how often an instance is checked
    * @param healthThreshold results in a row that move an instance
    * @param usageAlertRatio the share of a limit above which usage is alerted
@@ -94,6 +100,7 @@ public final class SubscriptionEngine implements AutoCloseable {
       Duration workflowHeartbeat,
       int workflowThreads,
       Backoff backoff,
+      Duration reconcileInterval,
       Duration healthInterval,
       int healthThreshold,
       double usageAlertRatio,
@@ -133,7 +140,8 @@ public final class SubscriptionEngine implements AutoCloseable {
                 new SubscribeWorkflow(support),
                 new UpgradeWorkflow(support, footprint),
                 new CancelWorkflow(support, settings.cancellationPolicy()),
-                new UpdateEnvWorkflow(support)),
+                new UpdateEnvWorkflow(support),
+                new RepairWorkflow(support)),
             StepFailures::classify,
             clock,
             "node-" + UUID.randomUUID(),
@@ -170,6 +178,18 @@ public final class SubscriptionEngine implements AutoCloseable {
             settings.upgradePolicy(),
             clock);
     this.instances = new DefaultInstanceService(dsl, store, catalog, operations, clock);
+    this.reconciler =
+        new InstanceReconciler(
+            dsl,
+            store,
+            workflows,
+            operations,
+            specs,
+            catalog,
+            settings.provisioner(),
+            clock,
+            runner.nodeId(),
+            settings.reconcileInterval());
     this.analytics = new DefaultAnalyticsService(dsl, settings.quota(), settings.billing());
     this.healthMonitor =
         new DefaultHealthMonitor(
@@ -253,6 +273,27 @@ public final class SubscriptionEngine implements AutoCloseable {
       total += claimed;
     } while (claimed == RUNNER_BATCH);
     return total;
+  }
+
+  /**
+   * Runs one round of the instance reconciler: repairs live subscriptions' instances the platform
+   * lost or changed, and removes platform instances no live subscription owns.
+   *
+   * @return what this node did in the round
+   */
+  public ReconcileReport reconcileInstances() {
+    ReconcileReport round = reconciler.runRound();
+    reconciled.accumulateAndGet(round, ReconcileReport::plus);
+    return round;
+  }
+
+  /**
+   * What this node's reconciler rounds did so far, summed.
+   *
+   * @return the totals
+   */
+  public ReconcileReport reconciledSoFar() {
+    return reconciled.get();
   }
 
   /** Stops the dispatcher's threads and the workflow runner's heartbeats. */
