@@ -4,8 +4,10 @@ import io.minispod.testkit.PostgresServer;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
@@ -23,9 +25,16 @@ class TestApplication {
   static final int RACERS = 40;
 
   @Bean(destroyMethod = "close")
-  DataSource dataSource() {
+  DataSource dataSource(@Value("${test.pool-size:30}") int poolSize) {
     PostgresServer server = PostgresServer.shared();
-    return server.pool(server.createDatabase(), 30);
+    return server.pool(server.createDatabase(), poolSize);
+  }
+
+  /** A payment gateway that hangs until the test releases it, when a test asks for one. */
+  @Bean
+  @ConditionalOnProperty(name = "test.gateway", havingValue = "hanging")
+  HangingGateway hangingGateway() {
+    return new HangingGateway();
   }
 
   @Bean
