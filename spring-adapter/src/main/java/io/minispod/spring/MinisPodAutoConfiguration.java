@@ -267,6 +267,8 @@ public class MinisPodAutoConfiguration {
         .instancesPerUser(properties.getInstancesPerUser())
         .healthChecks(
             properties.getHealthCheck().getInterval(), properties.getHealthCheck().getThreshold())
+        .workflowThreads(properties.getWorkflows().getThreads())
+        .reconcileInterval(properties.getWorkflows().getReconcileInterval())
         .build();
   }
 

@@ -31,6 +31,7 @@ public class MinisPodProperties {
   private final HealthCheck healthCheck = new HealthCheck();
   private final Cache cache = new Cache();
   private final Web web = new Web();
+  private final Workflows workflows = new Workflows();
 
   /** Minor-unit scales per ISO 4217 currency code, overriding the JDK's (e.g. {@code IDR: 0}). */
   private Map<String, Integer> currencyScales = new LinkedHashMap<>();
@@ -150,6 +151,15 @@ public class MinisPodProperties {
    */
   public Web getWeb() {
     return web;
+  }
+
+  /**
+   * Workflow and reconciler settings.
+   *
+   * @return {@code minispod.workflows.*}
+   */
+  public Workflows getWorkflows() {
+    return workflows;
   }
 
   /**
@@ -425,6 +435,52 @@ public class MinisPodProperties {
      */
     public void setMaxOperationWait(Duration maxOperationWait) {
       this.maxOperationWait = maxOperationWait;
+    }
+  }
+
+  /** How workflows run in the background. */
+  public static class Workflows {
+
+    /** How many workflows a node runs at once for requests that answer before they end. */
+    private int threads = 16;
+
+    /** How often the instance reconciler compares the platform with the database. */
+    private Duration reconcileInterval = Duration.ofMinutes(5);
+
+    /**
+     * The dispatcher's threads.
+     *
+     * @return at least 1
+     */
+    public int getThreads() {
+      return threads;
+    }
+
+    /**
+     * Sets the dispatcher's threads.
+     *
+     * @param threads at least 1
+     */
+    public void setThreads(int threads) {
+      this.threads = threads;
+    }
+
+    /**
+     * The reconciler's interval.
+     *
+     * @return the pause between two rounds
+     */
+    public Duration getReconcileInterval() {
+      return reconcileInterval;
+    }
+
+    /**
+     * Sets the reconciler's interval.
+     *
+     * @param reconcileInterval positive
+     */
+    public void setReconcileInterval(Duration reconcileInterval) {
+      this.reconcileInterval = reconcileInterval;
     }
   }
 }
