@@ -1,7 +1,5 @@
 package io.minispod.subscription.internal;
 
-import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
-import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import io.minispod.subscription.internal.workflow.Step;
 import io.minispod.subscription.internal.workflow.StepResult;
@@ -39,22 +37,12 @@ final class RepairWorkflow implements WorkflowKind {
 
   @Override
   public Map<String, Step> steps() {
-    return Map.of(APPLY, this::apply);
+    return Map.of(APPLY, support::provisionAsStored);
   }
 
   @Override
   public Step undo() {
     return this::undo;
-  }
-
-  private StepResult apply(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    InstanceRecord instance = support.instance(s);
-    support
-        .provisioner()
-        .provision(support.specs().spec(s, instance, support.plan(s, s.getPlanId())));
-    return StepResult.finish(
-        (tx, held) -> support.workflows().finish(tx, held, WorkflowStatus.SUCCEEDED));
   }
 
   private StepResult undo(WorkflowRecord w) {

@@ -40,22 +40,12 @@ final class UpdateEnvWorkflow implements WorkflowKind {
 
   @Override
   public Map<String, Step> steps() {
-    return Map.of(APPLY, this::apply);
+    return Map.of(APPLY, support::provisionAsStored);
   }
 
   @Override
   public Step undo() {
     return this::undo;
-  }
-
-  private StepResult apply(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    InstanceRecord instance = support.instance(s);
-    support
-        .provisioner()
-        .provision(support.specs().spec(s, instance, support.plan(s, s.getPlanId())));
-    return StepResult.finish(
-        (tx, held) -> support.workflows().finish(tx, held, WorkflowStatus.SUCCEEDED));
   }
 
   private StepResult undo(WorkflowRecord w) {

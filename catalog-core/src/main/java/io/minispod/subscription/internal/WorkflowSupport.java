@@ -13,6 +13,8 @@ import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.quota.QuotaManager;
+import io.minispod.subscription.internal.workflow.StepResult;
+import io.minispod.subscription.internal.workflow.WorkflowStatus;
 import io.minispod.subscription.internal.workflow.WorkflowStore;
 import java.time.Duration;
 import java.util.Arrays;
@@ -85,6 +87,17 @@ record WorkflowSupport(
           new RefundRequest(
               line.id(), null, "workflow:" + w.getWorkflowId() + ":refund", w.getErrorMessage()));
     }
+  }
+
+  /**
+   * A step that makes the platform match what the database says of the workflow's subscription (the
+   * provisioner's "make it so": its current plan and its owner's stored environment), then ends the
+   * workflow.
+   */
+  StepResult provisionAsStored(WorkflowRecord w) {
+    SubscriptionRecord s = subscription(w);
+    provisioner.provision(specs.spec(s, instance(s), plan(s, s.getPlanId())));
+    return StepResult.finish((tx, held) -> workflows.finish(tx, held, WorkflowStatus.SUCCEEDED));
   }
 
   /** Tells the catalog that these plans' quota usage changed (nulls and repeats are skipped). */
