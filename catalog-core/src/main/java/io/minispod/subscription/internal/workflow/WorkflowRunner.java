@@ -131,14 +131,25 @@ public final class WorkflowRunner implements AutoCloseable {
    * @return whether it ran here
    */
   public boolean runStartedLater(WorkflowRecord started) {
-    Held held = new Held(started.getWorkflowId(), nodeId, started.getLeaseGeneration(), now());
-    if (!dsl.transactionResult(cfg -> store.renew(cfg.dsl(), held, lease))) {
-      log.info(
-          "Workflow {} was claimed again before it could run here; its new claim carries it on",
-          started.getWorkflowId());
+    if (!stillHeld(started)) {
       return false;
     }
     runStarted(started);
+    return true;
+  }
+
+  /**
+   * Renews this node's claim of a workflow it holds but has not started running yet, so that its
+   * step starts with a whole lease; false (and nothing to run) when it was claimed again meanwhile.
+   */
+  private boolean stillHeld(WorkflowRecord claimed) {
+    Held held = new Held(claimed.getWorkflowId(), nodeId, claimed.getLeaseGeneration(), now());
+    if (!dsl.transactionResult(cfg -> store.renew(cfg.dsl(), held, lease))) {
+      log.info(
+          "Workflow {} was claimed again before it could run here; its new claim carries it on",
+          claimed.getWorkflowId());
+      return false;
+    }
     return true;
   }
 
@@ -153,6 +164,11 @@ public final class WorkflowRunner implements AutoCloseable {
         dsl.transactionResult(cfg -> store.claimDue(cfg.dsl(), nodeId, now(), lease, limit));
     for (WorkflowRecord workflow : claimed) {
       try {
+        // The batch shares one claim time: a workflow whose turn comes after its lease ran out
+        // (the ones before it were slow) may have been claimed by another node meanwhile.
+        if (!stillHeld(workflow)) {
+          continue;
+        }
         run(workflow);
       } catch (RuntimeException e) {
         log.warn(

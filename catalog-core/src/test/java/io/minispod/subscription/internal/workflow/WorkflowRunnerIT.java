@@ -359,6 +359,42 @@ final class WorkflowRunnerIT {
   }
 
   @Test
+  void runDue_batchOutlastingItsLease_doesNotStartAWorkflowClaimedAgainMeanwhile()
+      throws Exception {
+    CountDownLatch firstInStep = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    Scripted kind =
+        new Scripted("BATCHED", true)
+            .script("A", Act.FINISH, Act.FINISH)
+            .pauseInStep(List.of(firstInStep), List.of(releaseFirst));
+    WorkflowRecord one = start(kind, "A");
+    WorkflowRecord two = start(kind, "A");
+    clock.advance(LEASE.plusSeconds(1)); // both left by a node that died
+    WorkflowRunner node1 = runner(kind, "node-1");
+    Scripted other = new Scripted("BATCHED", true).script("A", Act.FINISH, Act.FINISH);
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<Integer> batch = thread.submit(() -> node1.runDue(10));
+      assertThat(firstInStep.await(10, TimeUnit.SECONDS)).isTrue();
+      // The first of node-1's batch is slow: the batch's leases run out, and node-2 claims both.
+      clock.advance(LEASE.plusSeconds(1));
+      assertThat(runner(other, "node-2").runDue(10)).isEqualTo(2);
+
+      releaseFirst.countDown();
+      assertThat(batch.get(10, TimeUnit.SECONDS)).as("claimed by node-1").isEqualTo(2);
+    } finally {
+      releaseFirst.countDown();
+      thread.shutdownNow();
+    }
+    assertThat(kind.calls).as("node-1 ran only the first of its batch").containsExactly("A");
+    assertThat(other.calls).containsExactly("A", "A");
+    for (WorkflowRecord w : List.of(one, two)) {
+      assertThat(workflow(w).getStatus()).isEqualTo(WorkflowStatus.SUCCEEDED);
+      assertThat(workflow(w).getErrorMessage()).isEqualTo("finished by node-2 at claim 3");
+    }
+  }
+
+  @Test
   void dispatchedStart_queuedPastItsLease_andClaimedAgain_doesNotRunTwice() throws Exception {
     CountDownLatch firstInStep = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
