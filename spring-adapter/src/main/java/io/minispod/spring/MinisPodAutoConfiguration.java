@@ -26,13 +26,13 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,6 +42,12 @@ import org.springframework.context.annotation.Configuration;
  * subscriptions, each replaceable by a bean of the host ({@code @ConditionalOnMissingBean} on its
  * type, and on the SPIs {@link Provisioner}, {@link PaymentGateway}, {@link UpgradePolicy} and
  * {@link AlertSink}).
+ *
+ * <p>A provisioner and a payment gateway are never chosen silently: the host declares a {@link
+ * Provisioner} bean or sets {@code minispod.provisioner.type} ({@code kubernetes}, or {@code
+ * in-memory} for development), and declares a {@link PaymentGateway} bean or sets {@code
+ * minispod.payment.gateway=mock} (development); otherwise start-up fails with a message that names
+ * the property.
  *
  * <p>The module schemas are migrated by {@link ModuleSchema#migrateAll(DataSource)}, each in its
  * own PostgreSQL schema with its own history table; the host's Flyway is never touched.
@@ -54,6 +60,12 @@ import org.springframework.context.annotation.Configuration;
 public class MinisPodAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(MinisPodAutoConfiguration.class);
+
+  /** The property that chooses the built-in provisioner. */
+  static final String PROVISIONER_TYPE = "minispod.provisioner.type";
+
+  /** The property that chooses the built-in payment gateway. */
+  static final String PAYMENT_GATEWAY = "minispod.payment.gateway";
 
   /** Creates the auto-configuration; Spring calls it. */
   public MinisPodAutoConfiguration() {}
@@ -116,6 +128,20 @@ public class MinisPodAutoConfiguration {
   }
 
   /**
+   * Fails start-up, naming {@code minispod.payment.gateway}, when neither the host nor that
+   * property chose a payment gateway: MinisPod never takes payments through a gateway nobody chose.
+   *
+   * @param properties the configured gateway, if any
+   * @return never
+   * @throws InvalidConfigurationPropertyValueException always
+   */
+  @Bean
+  @ConditionalOnMissingBean(PaymentGateway.class)
+  public PaymentGateway minisPodUnconfiguredPaymentGateway(MinisPodProperties properties) {
+    throw unconfiguredPaymentGateway(properties.getPayment().getGateway());
+  }
+
+  /**
    * The billing service.
    *
    * @param dataSource the host's database
@@ -130,17 +156,11 @@ public class MinisPodAutoConfiguration {
   public BillingService minisPodBillingService(
       DataSource dataSource,
       MinisPodSchemas schemas,
-      ObjectProvider<PaymentGateway> gateway,
+      PaymentGateway gateway,
       MinisPodProperties properties,
       Clock clock) {
-    PaymentGateway paymentGateway = gateway.getIfAvailable();
-    if (paymentGateway == null) {
-      throw new IllegalStateException(
-          "MinisPod needs a PaymentGateway bean; declare one, or set"
-              + " minispod.payment.gateway=mock for development (it approves every charge)");
-    }
     BillingServiceBuilder builder =
-        BillingService.builder(dataSource).paymentGateway(paymentGateway).clock(clock);
+        BillingService.builder(dataSource).paymentGateway(gateway).clock(clock);
     properties.getCurrencyScales().forEach(builder::currencyScale);
     return builder.build();
   }
@@ -222,20 +242,34 @@ public class MinisPodAutoConfiguration {
   }
 
   /**
-   * The in-memory provisioner (the default {@code minispod.provisioner.type}).
+   * The in-memory provisioner, for development: only when {@code
+   * minispod.provisioner.type=in-memory} and the host declares no provisioner.
    *
    * @param properties the base domain
    * @return an in-memory provisioner
    */
   @Bean
   @ConditionalOnMissingBean(Provisioner.class)
-  @ConditionalOnProperty(
-      prefix = "minispod.provisioner",
-      name = "type",
-      havingValue = "in-memory",
-      matchIfMissing = true)
+  @ConditionalOnProperty(prefix = "minispod.provisioner", name = "type", havingValue = "in-memory")
   public InMemoryProvisioner minisPodInMemoryProvisioner(MinisPodProperties properties) {
+    log.warn("Using the in-memory provisioner, which runs nothing: not for production");
     return new InMemoryProvisioner(properties.getProvisioner().getBaseDomain());
+  }
+
+  /**
+   * Fails start-up, naming {@code minispod.provisioner.type}, when neither the host nor that
+   * property chose a provisioner (or {@code kubernetes} was chosen without {@code
+   * minispod-k8s-provisioner} on the class path): MinisPod never sells instances it cannot run.
+   * Declared after the provisioners above, which are registered first when they match.
+   *
+   * @param properties the configured type, if any
+   * @return never
+   * @throws InvalidConfigurationPropertyValueException always
+   */
+  @Bean
+  @ConditionalOnMissingBean(Provisioner.class)
+  public Provisioner minisPodUnconfiguredProvisioner(MinisPodProperties properties) {
+    throw unconfiguredProvisioner(properties.getProvisioner().getType());
   }
 
   /**
@@ -348,6 +382,38 @@ public class MinisPodAutoConfiguration {
   @ConditionalOnMissingBean
   public AnalyticsService minisPodAnalyticsService(Subscriptions subscriptions) {
     return subscriptions.analytics();
+  }
+
+  /** Why no provisioner was built, naming the property that chooses one. */
+  static InvalidConfigurationPropertyValueException unconfiguredProvisioner(String type) {
+    String reason;
+    if (type == null || type.isBlank()) {
+      reason =
+          "MinisPod needs a provisioner and none is configured: set minispod.provisioner.type to"
+              + " kubernetes, or to in-memory for development (it runs nothing), or declare a"
+              + " Provisioner bean";
+    } else if (type.equalsIgnoreCase("kubernetes")) {
+      reason =
+          "minispod.provisioner.type=kubernetes needs minispod-k8s-provisioner"
+              + " (io.minispod.k8s.KubernetesProvisioner) on the class path";
+    } else {
+      reason =
+          "minispod.provisioner.type must be kubernetes or in-memory (or leave it unset and"
+              + " declare a Provisioner bean)";
+    }
+    return new InvalidConfigurationPropertyValueException(PROVISIONER_TYPE, type, reason);
+  }
+
+  /** Why no payment gateway was built, naming the property that chooses one. */
+  static InvalidConfigurationPropertyValueException unconfiguredPaymentGateway(String gateway) {
+    String reason =
+        gateway == null || gateway.isBlank()
+            ? "MinisPod needs a payment gateway and none is configured: declare a PaymentGateway"
+                + " bean, or set minispod.payment.gateway=mock for development (it approves every"
+                + " charge)"
+            : "minispod.payment.gateway must be mock, the development gateway that approves every"
+                + " charge (or leave it unset and declare a PaymentGateway bean)";
+    return new InvalidConfigurationPropertyValueException(PAYMENT_GATEWAY, gateway, reason);
   }
 
   /** The Kubernetes provisioner, when asked for and fabric8 is on the class path. */

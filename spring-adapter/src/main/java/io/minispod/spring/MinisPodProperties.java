@@ -8,8 +8,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The {@code minispod.*} properties: how the auto-configuration builds the MinisPod services.
  *
- * <p>Every property has a default, so a host with a PostgreSQL {@code DataSource} needs none but
- * {@code minispod.payment.gateway=mock} (or its own {@code PaymentGateway} bean).
+ * <p>Every property has a default but two, which a host with a PostgreSQL {@code DataSource} must
+ * set unless it declares the bean instead: {@code minispod.provisioner.type} (or a {@code
+ * Provisioner} bean) and {@code minispod.payment.gateway} (or a {@code PaymentGateway} bean).
+ * Without either, start-up fails naming the property.
  */
 @ConfigurationProperties(prefix = "minispod")
 public class MinisPodProperties {
@@ -183,8 +185,11 @@ public class MinisPodProperties {
   /** Which {@code Provisioner} the auto-configuration builds when the host declares none. */
   public static class Provisioner {
 
-    /** {@code in-memory} (the default, for development) or {@code kubernetes}. */
-    private String type = "in-memory";
+    /**
+     * {@code kubernetes}, or {@code in-memory} for development (it runs nothing); required unless
+     * the host declares a {@code Provisioner} bean.
+     */
+    private String type;
 
     /** The domain under which instances get their host names. */
     private String baseDomain = "apps.localhost";
@@ -192,7 +197,7 @@ public class MinisPodProperties {
     /**
      * The provisioner type.
      *
-     * @return {@code in-memory} or {@code kubernetes}
+     * @return {@code in-memory}, {@code kubernetes} or null when unset
      */
     public String getType() {
       return type;

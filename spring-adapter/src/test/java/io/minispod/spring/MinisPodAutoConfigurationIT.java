@@ -14,6 +14,7 @@ import io.minispod.provisioner.InMemoryProvisioner;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.Provisioner;
 import io.minispod.quota.QuotaManager;
+import io.minispod.spring.web.MinisPodWebAutoConfiguration;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.InstanceService;
@@ -28,9 +29,13 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 final class MinisPodAutoConfigurationIT {
 
@@ -52,7 +57,10 @@ final class MinisPodAutoConfigurationIT {
   @Test
   void context_withDataSourceAndMockGateway_buildsEveryService() {
     runner
-        .withPropertyValues("minispod.payment.gateway=mock", "minispod.currency-scales.IDR=0")
+        .withPropertyValues(
+            "minispod.payment.gateway=mock",
+            "minispod.provisioner.type=in-memory",
+            "minispod.currency-scales.IDR=0")
         .run(
             context -> {
               assertThat(context).hasNotFailed();
@@ -81,14 +89,148 @@ final class MinisPodAutoConfigurationIT {
   }
 
   @Test
-  void context_withoutPaymentGateway_failsNamingTheFix() {
-    runner.run(
-        context -> {
-          assertThat(context).hasFailed();
-          assertThat(context.getStartupFailure())
-              .rootCause()
-              .hasMessageContaining("minispod.payment.gateway=mock");
-        });
+  void context_withoutPaymentGateway_failsNamingTheProperty() {
+    runner
+        .withPropertyValues("minispod.provisioner.type=in-memory")
+        .run(
+            context ->
+                assertFailedNaming(
+                    context,
+                    "minispod.payment.gateway",
+                    "declare a PaymentGateway bean, or set minispod.payment.gateway=mock"));
+  }
+
+  @Test
+  void context_withUnknownPaymentGateway_failsNamingTheProperty() {
+    runner
+        .withPropertyValues(
+            "minispod.provisioner.type=in-memory", "minispod.payment.gateway=stripe")
+        .run(
+            context ->
+                assertFailedNaming(
+                    context, "minispod.payment.gateway", "minispod.payment.gateway must be mock"));
+  }
+
+  @Test
+  void context_withoutProvisioner_failsNamingTheProperty() {
+    runner
+        .withPropertyValues("minispod.payment.gateway=mock")
+        .run(
+            context ->
+                assertFailedNaming(
+                    context,
+                    "minispod.provisioner.type",
+                    "set minispod.provisioner.type to kubernetes, or to in-memory"));
+  }
+
+  @Test
+  void context_withUnknownProvisionerType_failsNamingTheValues() {
+    runner
+        .withPropertyValues("minispod.payment.gateway=mock", "minispod.provisioner.type=docker")
+        .run(
+            context ->
+                assertFailedNaming(
+                    context,
+                    "minispod.provisioner.type",
+                    "minispod.provisioner.type must be kubernetes or in-memory"));
+  }
+
+  @Test
+  void context_withKubernetesTypeWithoutTheModule_failsNamingTheModule() {
+    runner
+        .withClassLoader(new FilteredClassLoader("io.minispod.k8s"))
+        .withPropertyValues("minispod.payment.gateway=mock", "minispod.provisioner.type=kubernetes")
+        .run(
+            context ->
+                assertFailedNaming(
+                    context,
+                    "minispod.provisioner.type",
+                    "kubernetes needs minispod-k8s-provisioner"));
+  }
+
+  @Test
+  void context_withoutWebSecurityOrActuator_startsTheCoreServices() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                MinisPodAutoConfiguration.class,
+                MinisPodWebAutoConfiguration.class,
+                MinisPodObservabilityAutoConfiguration.class))
+        .withClassLoader(
+            new FilteredClassLoader(
+                "org.springframework.web",
+                "org.springframework.security",
+                "jakarta.servlet",
+                "jakarta.validation",
+                "org.springframework.boot.health",
+                "io.micrometer"))
+        .withBean(DataSource.class, () -> server.pool(url, 4))
+        .withPropertyValues(
+            "minispod.background=false",
+            "minispod.payment.gateway=mock",
+            "minispod.provisioner.type=in-memory")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context)
+                  .hasSingleBean(Catalog.class)
+                  .hasSingleBean(SubscriptionService.class)
+                  .hasSingleBean(AnalyticsService.class)
+                  .doesNotHaveBean(MinisPodWebAutoConfiguration.class)
+                  .doesNotHaveBean(MinisPodHealthIndicator.class)
+                  .doesNotHaveBean(MinisPodMetrics.class);
+              assertThat(context.getBean(SubscriptionService.class).subscriptions("nobody"))
+                  .isEmpty();
+            });
+  }
+
+  @Test
+  void web_withoutSpringSecurity_servesTheControllersWithTheServletCaller() {
+    new WebApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                MinisPodAutoConfiguration.class, MinisPodWebAutoConfiguration.class))
+        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
+        .withBean(DataSource.class, () -> server.pool(url, 4))
+        .withPropertyValues(
+            "minispod.background=false",
+            "minispod.payment.gateway=mock",
+            "minispod.provisioner.type=in-memory")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasBean("minisPodCaller").hasBean("minisPodBodySizeFilter");
+              assertThat(context.getBean("minisPodCaller").getClass().getSimpleName())
+                  .isEqualTo("ServletCaller");
+            });
+  }
+
+  @Test
+  void web_withSpringSecurity_takesTheCallerFromSpringSecurity() {
+    new WebApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                MinisPodAutoConfiguration.class, MinisPodWebAutoConfiguration.class))
+        .withBean(DataSource.class, () -> server.pool(url, 4))
+        .withPropertyValues(
+            "minispod.background=false",
+            "minispod.payment.gateway=mock",
+            "minispod.provisioner.type=in-memory")
+        .run(
+            context ->
+                assertThat(context.getBean("minisPodCaller").getClass().getSimpleName())
+                    .isEqualTo("SpringSecurityCaller"));
+  }
+
+  private static void assertFailedNaming(
+      AssertableApplicationContext context, String property, String fix) {
+    assertThat(context).hasFailed();
+    assertThat(context.getStartupFailure())
+        .rootCause()
+        .isInstanceOfSatisfying(
+            InvalidConfigurationPropertyValueException.class,
+            e -> assertThat(e.getName()).isEqualTo(property))
+        .hasMessageContaining(fix);
   }
 
   @Test
@@ -112,7 +254,10 @@ final class MinisPodAutoConfigurationIT {
   @Test
   void context_withSeedCatalog_servesTheSeedServices() {
     runner
-        .withPropertyValues("minispod.payment.gateway=mock", "minispod.seed-catalog=true")
+        .withPropertyValues(
+            "minispod.payment.gateway=mock",
+            "minispod.provisioner.type=in-memory",
+            "minispod.seed-catalog=true")
         .run(
             context -> {
               assertThat(context).hasNotFailed();
@@ -149,6 +294,7 @@ final class MinisPodAutoConfigurationIT {
         .withPropertyValues(
             "minispod.background=false",
             "minispod.payment.gateway=mock",
+            "minispod.provisioner.type=in-memory",
             "minispod.seed-catalog=true")
         .run(
             context -> {

@@ -21,7 +21,8 @@ class DemoOpenApi {
                 .version("0.1.0")
                 .description(
                     "Catalog (public), user subscriptions, upgrades, instances and billing"
-                        + " (bearer JWT), administration (bearer JWT with roles [admin])."))
+                        + " (bearer JWT: HS256, exp required), administration (bearer JWT with"
+                        + " roles [admin])."))
         .components(
             new Components()
                 .addSecuritySchemes(

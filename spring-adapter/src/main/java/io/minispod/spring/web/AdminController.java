@@ -41,16 +41,18 @@ class AdminController {
 
   private final CatalogAdmin admin;
   private final AnalyticsService analytics;
+  private final Caller caller;
 
-  AdminController(CatalogAdmin admin, AnalyticsService analytics) {
+  AdminController(CatalogAdmin admin, AnalyticsService analytics, Caller caller) {
     this.admin = admin;
     this.analytics = analytics;
+    this.caller = caller;
   }
 
   @GetMapping("/services")
   Map<String, Object> services(
       @RequestParam(defaultValue = "1") int page, @RequestParam(defaultValue = "20") int size) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     Page<ServiceDefinition> services = admin.listServices(Pages.of(page, size));
     return Envelope.page(
         services.items().stream().map(AdminServiceView::of).toList(),
@@ -61,7 +63,7 @@ class AdminController {
 
   @PostMapping("/services")
   ResponseEntity<Map<String, Object>> createService(@Valid @RequestBody ServiceRequest request) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     ServiceDefinition created = admin.createService(request.toDraft());
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(Envelope.ok(AdminServiceView.of(created)));
@@ -70,21 +72,21 @@ class AdminController {
   @PutMapping("/services/{serviceId}")
   Map<String, Object> updateService(
       @PathVariable String serviceId, @Valid @RequestBody ServiceRequest request) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     UUID id = Ids.parse("service", serviceId);
     return Envelope.ok(AdminServiceView.of(admin.updateService(id, request.toUpdate())));
   }
 
   @DeleteMapping("/services/{serviceId}")
   ResponseEntity<Void> archiveService(@PathVariable String serviceId) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     admin.archiveService(Ids.parse("service", serviceId));
     return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/services/{serviceId}/plans")
   Map<String, Object> plans(@PathVariable String serviceId) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     UUID id = Ids.parse("service", serviceId);
     return Envelope.ok(admin.listPlans(id).stream().map(PlanView::of).toList());
   }
@@ -92,7 +94,7 @@ class AdminController {
   @PostMapping("/services/{serviceId}/plans")
   ResponseEntity<Map<String, Object>> createPlan(
       @PathVariable String serviceId, @Valid @RequestBody PlanRequest request) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     UUID id = Ids.parse("service", serviceId);
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(Envelope.ok(PlanView.of(admin.createPlan(id, request.toDraft()))));
@@ -103,7 +105,7 @@ class AdminController {
       @PathVariable String serviceId,
       @PathVariable String planId,
       @Valid @RequestBody PlanRequest request) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     UUID service = Ids.parse("service", serviceId);
     UUID plan = Ids.parse("plan", planId);
     return Envelope.ok(PlanView.of(admin.updatePlan(service, plan, request.toUpdate())));
@@ -112,7 +114,7 @@ class AdminController {
   @GetMapping("/analytics/subscriptions")
   Map<String, Object> subscriptionAnalytics(
       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     Instant[] range = range(from, to);
     return Envelope.ok(
         SubscriptionAnalyticsView.of(
@@ -121,7 +123,7 @@ class AdminController {
 
   @GetMapping("/analytics/quota")
   Map<String, Object> quotaAnalytics() {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     return Envelope.ok(
         analytics.quotaUtilisation().stream().map(QuotaUtilisationView::of).toList());
   }
@@ -129,7 +131,7 @@ class AdminController {
   @GetMapping("/analytics/revenue")
   Map<String, Object> revenueAnalytics(
       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-    Caller.requireAdmin();
+    caller.requireAdmin();
     Instant[] range = range(from, to);
     return Envelope.ok(
         Map.of(

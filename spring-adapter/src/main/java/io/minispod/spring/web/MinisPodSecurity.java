@@ -11,43 +11,71 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
- * The access rules of API.md for a host's {@code HttpSecurity}: the catalog is public, {@code
- * /api/user/**} needs an authenticated caller and {@code /api/admin/**} the role {@code ADMIN}; 401
- * and 403 answer with the error envelope. The host brings the authentication mechanism (a JWT
- * resource server, HTTP Basic, a session) and passes {@link #authenticationEntryPoint()} to it.
+ * The access rules of API.md for a security filter chain of the host: the chain matches the
+ * contract's paths only ({@link #API_PATHS}, {@code /api/**}); within them the catalog is public,
+ * {@code /api/user/**} needs an authenticated caller and {@code /api/admin/**} the role {@code
+ * ADMIN}; 401 and 403 answer with the error envelope. The host brings the authentication mechanism
+ * (a JWT resource server, HTTP Basic, a session) and passes {@link #authenticationEntryPoint()} to
+ * it.
+ *
+ * <p>The host's own endpoints are not touched: give this chain a lower {@code @Order} than the
+ * host's chain, which then handles every request outside {@code /api/**} with the host's rules.
  *
  * <pre>{@code
  * @Bean
- * SecurityFilterChain api(HttpSecurity http) throws Exception {
+ * @Order(1)
+ * SecurityFilterChain minisPod(HttpSecurity http) throws Exception {
  *   MinisPodSecurity.apply(http)
  *       .oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults())
  *           .authenticationEntryPoint(MinisPodSecurity.authenticationEntryPoint()));
  *   return http.build();
  * }
+ *
+ * @Bean
+ * @Order(2)
+ * SecurityFilterChain host(HttpSecurity http) throws Exception {
+ *   http.authorizeHttpRequests(a -> a.requestMatchers("/error").permitAll()
+ *           .anyRequest().authenticated())
+ *       .oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()));
+ *   return http.build();
+ * }
  * }</pre>
  *
- * <p>CSRF protection is switched off and no session is created, because the contract is a stateless
- * API called with bearer credentials; a host that authenticates with cookies must keep CSRF
- * protection on instead of calling this.
+ * <p>CSRF protection is switched off and no session is created on {@code /api/**}, because the
+ * contract is a stateless API called with bearer credentials; a host that authenticates those paths
+ * with cookies must keep CSRF protection on instead of calling this.
  */
 public final class MinisPodSecurity {
+
+  /**
+   * The paths of the REST contract of API.md: the only requests a chain built by {@link #apply}
+   * matches.
+   *
+   * <p>The Open Service Broker API that a broker will serve under {@code /v2/**} is deliberately
+   * not matched here: the platform calling it authenticates with HTTP Basic and expects the OSB
+   * error body, so the broker brings a chain of its own (a method beside this one that applies the
+   * broker's rules to its own {@code HttpSecurity}), ordered like this one before the host's chain,
+   * rather than a wider matcher on this chain.
+   */
+  public static final String API_PATHS = "/api/**";
 
   private MinisPodSecurity() {}
 
   /**
-   * Applies the rules of API.md to {@code http}.
+   * Applies the rules of API.md to {@code http} and restricts the chain to {@link #API_PATHS}.
    *
-   * @param http the host's security builder
+   * @param http the host's security builder for the MinisPod chain
    * @return the same builder, for further configuration
    * @throws Exception as {@code HttpSecurity}'s own methods do
    */
   public static HttpSecurity apply(HttpSecurity http) throws Exception {
-    return http.csrf(AbstractHttpConfigurer::disable)
+    return http.securityMatcher(API_PATHS)
+        .csrf(AbstractHttpConfigurer::disable)
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers("/api/admin/**")
-                    .hasRole("ADMIN")
+                    .hasRole(Caller.ADMIN_ROLE)
                     .requestMatchers("/api/user/**")
                     .authenticated()
                     .anyRequest()

@@ -51,6 +51,7 @@ class UserController {
   private final OperationService operations;
   private final BillingService billing;
   private final OperationAnswers answers;
+  private final Caller caller;
 
   UserController(
       SubscriptionService subscriptions,
@@ -58,8 +59,10 @@ class UserController {
       InstanceService instances,
       OperationService operations,
       BillingService billing,
-      MinisPodProperties properties) {
+      MinisPodProperties properties,
+      Caller caller) {
     this.subscriptions = subscriptions;
+    this.caller = caller;
     this.upgrades = upgrades;
     this.instances = instances;
     this.operations = operations;
@@ -78,7 +81,7 @@ class UserController {
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
       @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer,
       @Valid @RequestBody SubscribeRequest request) {
-    String user = Caller.userId();
+    String user = caller.userId();
     // A key first used for a different request is the library's CONFLICT (API.md).
     Operation started =
         subscriptions.startSubscribe(
@@ -94,21 +97,21 @@ class UserController {
 
   @GetMapping("/subscriptions")
   Map<String, Object> subscriptions() {
-    String user = Caller.userId();
+    String user = caller.userId();
     return Envelope.ok(
         subscriptions.subscriptions(user).stream().map(SubscriptionView::of).toList());
   }
 
   @GetMapping("/subscriptions/{id}")
   Map<String, Object> subscription(@PathVariable String id) {
-    String user = Caller.userId();
+    String user = caller.userId();
     UUID subscriptionId = Ids.parse("subscription", id);
     return Envelope.ok(SubscriptionView.of(subscriptions.subscription(user, subscriptionId)));
   }
 
   @GetMapping("/subscriptions/{id}/upgrade-options")
   Map<String, Object> upgradeOptions(@PathVariable String id) {
-    String user = Caller.userId();
+    String user = caller.userId();
     UUID subscriptionId = Ids.parse("subscription", id);
     return Envelope.ok(
         upgrades.options(user, subscriptionId).stream().map(UpgradeOptionView::of).toList());
@@ -120,7 +123,7 @@ class UserController {
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
       @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer,
       @Valid @RequestBody UpgradeRequest request) {
-    String user = Caller.userId();
+    String user = caller.userId();
     UUID subscriptionId = Ids.parse("subscription", id);
     Operation started =
         upgrades.startUpgrade(user, subscriptionId, request.planSlug(), keyOrFresh(idempotencyKey));
@@ -132,27 +135,27 @@ class UserController {
   ResponseEntity<Map<String, Object>> cancel(
       @PathVariable String id,
       @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer) {
-    String user = Caller.userId();
+    String user = caller.userId();
     Operation started = subscriptions.startCancel(user, Ids.parse("subscription", id));
     return answers.answer(user, started, prefer, done -> ResponseEntity.noContent().build());
   }
 
   @GetMapping("/operations/{id}")
   Map<String, Object> operation(@PathVariable String id) {
-    String user = Caller.userId();
+    String user = caller.userId();
     Operation operation = operations.operation(user, Ids.parse("operation", id));
     return Envelope.ok(answers.view(user, operation));
   }
 
   @GetMapping("/instances")
   Map<String, Object> instances() {
-    String user = Caller.userId();
+    String user = caller.userId();
     return Envelope.ok(instances.instances(user).stream().map(InstanceSummaryView::of).toList());
   }
 
   @GetMapping("/instances/{id}")
   Map<String, Object> instance(@PathVariable String id) {
-    String user = Caller.userId();
+    String user = caller.userId();
     return Envelope.ok(InstanceView.of(instances.instance(user, Ids.parse("instance", id))));
   }
 
@@ -161,7 +164,7 @@ class UserController {
       @PathVariable String id,
       @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer,
       @Valid @RequestBody InstancePatchRequest request) {
-    String user = Caller.userId();
+    String user = caller.userId();
     UUID instanceId = Ids.parse("instance", id);
     Operation started = instances.startUpdateEnv(user, instanceId, request.env());
     return answers.answer(
@@ -175,7 +178,7 @@ class UserController {
   @GetMapping("/billing")
   Map<String, Object> billing(
       @RequestParam(defaultValue = "1") int page, @RequestParam(defaultValue = "20") int size) {
-    String user = Caller.userId();
+    String user = caller.userId();
     Pages.of(page, size);
     BillingPage lines = billing.history(user, page, size);
     return Envelope.page(
