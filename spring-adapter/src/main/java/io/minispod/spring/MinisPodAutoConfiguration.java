@@ -160,7 +160,10 @@ public class MinisPodAutoConfiguration {
       MinisPodProperties properties,
       Clock clock) {
     BillingServiceBuilder builder =
-        BillingService.builder(dataSource).paymentGateway(gateway).clock(clock);
+        BillingService.builder(dataSource)
+            .paymentGateway(gateway)
+            .clock(clock)
+            .settlementClaim(properties.getPayment().getSettlementClaim());
     properties.getCurrencyScales().forEach(builder::currencyScale);
     return builder.build();
   }
@@ -302,6 +305,7 @@ public class MinisPodAutoConfiguration {
         .healthChecks(
             properties.getHealthCheck().getInterval(), properties.getHealthCheck().getThreshold())
         .workflowThreads(properties.getWorkflows().getThreads())
+        .workflowLease(properties.getWorkflows().getLease())
         .reconcileInterval(properties.getWorkflows().getReconcileInterval())
         .build();
   }

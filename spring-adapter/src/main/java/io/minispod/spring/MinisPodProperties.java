@@ -257,6 +257,30 @@ public class MinisPodProperties {
     public void setGateway(String gateway) {
       this.gateway = gateway;
     }
+
+    /**
+     * How long one attempt to settle a payment keeps other callers away before another may take the
+     * line over (billing-core's settlement claim); well above the gateway's own timeout.
+     */
+    private Duration settlementClaim = Duration.ofMinutes(5);
+
+    /**
+     * The settlement claim.
+     *
+     * @return how long an attempt's claim lasts
+     */
+    public Duration getSettlementClaim() {
+      return settlementClaim;
+    }
+
+    /**
+     * Sets the settlement claim.
+     *
+     * @param settlementClaim positive
+     */
+    public void setSettlementClaim(Duration settlementClaim) {
+      this.settlementClaim = settlementClaim;
+    }
   }
 
   /** How often instances are health-checked. */
@@ -451,6 +475,30 @@ public class MinisPodProperties {
 
     /** How often the instance reconciler compares the platform with the database. */
     private Duration reconcileInterval = Duration.ofMinutes(5);
+
+    /**
+     * How long a node's claim of a workflow lasts without a heartbeat; another node takes over a
+     * dead node's workflows after this long.
+     */
+    private Duration lease = Duration.ofMinutes(2);
+
+    /**
+     * The workflow lease.
+     *
+     * @return how long a claim lasts
+     */
+    public Duration getLease() {
+      return lease;
+    }
+
+    /**
+     * Sets the workflow lease.
+     *
+     * @param lease positive
+     */
+    public void setLease(Duration lease) {
+      this.lease = lease;
+    }
 
     /**
      * The dispatcher's threads.

@@ -95,8 +95,8 @@ final class CrashStormIT {
             List.of(
                 "--server.port=0",
                 "--minispod.demo.provision-latency=" + LATENCY_MS + "ms",
-                "--minispod.demo.workflow-lease=12s",
-                "--minispod.demo.settlement-claim=10s"),
+                "--minispod.workflows.lease=12s",
+                "--minispod.payment.settlement-claim=10s"),
             logs);
     client = new StormClient(demo);
     tokens =
