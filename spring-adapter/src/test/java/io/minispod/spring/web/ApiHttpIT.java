@@ -17,31 +17,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /** The contract of API.md over HTTP on a real port, against an embedded PostgreSQL. */
 final class ApiHttpIT {
 
+  private static RunningApp app;
   private static ConfigurableApplicationContext context;
   private static Http http;
 
   @BeforeAll
   static void start() {
-    context =
-        new SpringApplicationBuilder(TestApplication.class)
-            .properties(
-                Map.of(
-                    "server.port", "0",
-                    "minispod.payment.gateway", "mock",
-                    "minispod.seed-catalog", "true",
-                    "minispod.instances-per-user", "2",
-                    "minispod.web.max-body-bytes", "16384",
-                    "spring.main.banner-mode", "off"))
-            .run();
-    int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-    http = new Http(port);
+    app =
+        RunningApp.start(
+            Map.of("minispod.instances-per-user", "2", "minispod.web.max-body-bytes", "16384"));
+    context = app.context();
+    http = app.http();
   }
 
   @AfterAll

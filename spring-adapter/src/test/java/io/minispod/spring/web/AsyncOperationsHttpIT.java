@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -25,24 +24,22 @@ final class AsyncOperationsHttpIT {
 
   private static final Duration SERVER_WAIT = Duration.ofMillis(500);
 
+  private static RunningApp app;
   private static ConfigurableApplicationContext context;
   private static Http http;
   private static InMemoryProvisioner platform;
 
   @BeforeAll
   static void start() {
-    context =
-        new SpringApplicationBuilder(TestApplication.class)
-            .properties(
-                Map.of(
-                    "server.port", "0",
-                    "minispod.payment.gateway", "mock",
-                    "minispod.seed-catalog", "true",
-                    "minispod.web.operation-wait", SERVER_WAIT.toMillis() + "ms",
-                    "minispod.web.max-operation-wait", "30s",
-                    "spring.main.banner-mode", "off"))
-            .run();
-    http = new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    app =
+        RunningApp.start(
+            Map.of(
+                "minispod.web.operation-wait",
+                SERVER_WAIT.toMillis() + "ms",
+                "minispod.web.max-operation-wait",
+                "30s"));
+    context = app.context();
+    http = app.http();
     platform = context.getBean(InMemoryProvisioner.class);
   }
 

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -31,24 +30,21 @@ final class GatewayHangHttpIT {
   private static final int USERS = 25;
   private static final int POOL = 6;
 
+  private static RunningApp app;
   private static ConfigurableApplicationContext context;
   private static Http http;
   private static HangingGateway gateway;
 
   @BeforeAll
   static void start() {
-    context =
-        new SpringApplicationBuilder(TestApplication.class)
-            .properties(
-                Map.of(
-                    "server.port", "0",
-                    "test.gateway", "hanging",
-                    "test.pool-size", String.valueOf(POOL),
-                    "minispod.seed-catalog", "true",
-                    "minispod.web.operation-wait", "1s",
-                    "spring.main.banner-mode", "off"))
-            .run();
-    http = new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    app =
+        RunningApp.start(
+            Map.of(
+                "test.gateway", "hanging",
+                "test.pool-size", String.valueOf(POOL),
+                "minispod.web.operation-wait", "1s"));
+    context = app.context();
+    http = app.http();
     gateway = context.getBean(HangingGateway.class);
   }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -17,21 +16,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class HostChainHttpIT {
 
+  private static RunningApp app;
   private static ConfigurableApplicationContext context;
   private static Http http;
 
   @BeforeAll
   static void start() {
-    context =
-        new SpringApplicationBuilder(TestApplication.class)
-            .properties(
-                Map.of(
-                    "server.port", "0",
-                    "minispod.payment.gateway", "mock",
-                    "minispod.seed-catalog", "true",
-                    "spring.main.banner-mode", "off"))
-            .run();
-    http = new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    app = RunningApp.start(Map.of());
+    context = app.context();
+    http = app.http();
   }
 
   @AfterAll

@@ -13,7 +13,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Random request bodies against every endpoint that takes one: never a 5xx. */
@@ -49,6 +48,7 @@ final class RequestBodyFuzzIT {
           "features",
           "active");
 
+  private static RunningApp app;
   private static ConfigurableApplicationContext context;
   private static Http http;
   private static String serviceId;
@@ -58,18 +58,11 @@ final class RequestBodyFuzzIT {
 
   @BeforeContainer
   static void start() {
-    context =
-        new SpringApplicationBuilder(TestApplication.class)
-            .properties(
-                Map.of(
-                    "server.port", "0",
-                    "minispod.payment.gateway", "mock",
-                    "minispod.seed-catalog", "true",
-                    "minispod.instances-per-user", "1000",
-                    "spring.main.banner-mode", "off",
-                    "logging.level.io.minispod", "WARN"))
-            .run();
-    http = new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    app =
+        RunningApp.start(
+            Map.of("minispod.instances-per-user", "1000", "logging.level.io.minispod", "WARN"));
+    context = app.context();
+    http = app.http();
     Http.Response details = http.get(null, "/api/catalog/services/n8n");
     serviceId = details.data().path("id").asString();
     planId = details.data().path("plans").get(0).path("id").asString();
