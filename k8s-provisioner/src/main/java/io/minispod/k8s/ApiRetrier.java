@@ -1,11 +1,17 @@
 package io.minispod.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.ProvisioningException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one API call, retrying what may pass on a second try (5xx, 409 conflicts, 429, timeouts and
  * broken connections) with exponential backoff and jitter, and turns every failure into a {@link
- * ProvisioningException} that names the call and the server's answer.
+ * ProvisioningException} of the category a user may see ({@link #refusal}, {@link #exhaustion}),
+ * whose platform detail names the call and the server's answer.
  */
 final class ApiRetrier {
 
   private static final Logger log = LoggerFactory.getLogger(ApiRetrier.class);
+
+  private static final Predicate<KubernetesClientException> NOTHING = e -> false;
 
   /** Pauses between attempts; tests replace it to run without waiting. */
   @FunctionalInterface
@@ -55,18 +64,35 @@ final class ApiRetrier {
    *     retryable when the server refused
    */
   <T> T call(UUID instanceId, String what, Supplier<T> call) {
-    return attempt(instanceId, what, call);
+    return attempt(instanceId, what, call, NOTHING);
+  }
+
+  /**
+   * Runs {@code call} as {@link #call(UUID, String, Supplier)} does, except that an API error the
+   * caller handles itself ({@code passThrough}, such as a 404 from a metrics API that is not
+   * installed) is thrown as it is, at once: no failure is made of it, so none is logged.
+   */
+  <T> T call(
+      UUID instanceId,
+      String what,
+      Supplier<T> call,
+      Predicate<KubernetesClientException> passThrough) {
+    return attempt(instanceId, what, call, passThrough);
   }
 
   /**
    * Runs a call that concerns no single instance (such as listing every instance), as {@link
-   * #call(UUID, String, Supplier)} does; its errors name no instance.
+   * #call(UUID, String, Supplier, Predicate)} does; its errors name no instance.
    */
-  <T> T call(String what, Supplier<T> call) {
-    return attempt(null, what, call);
+  <T> T call(String what, Supplier<T> call, Predicate<KubernetesClientException> passThrough) {
+    return attempt(null, what, call, passThrough);
   }
 
-  private <T> T attempt(UUID instanceId, String what, Supplier<T> call) {
+  private <T> T attempt(
+      UUID instanceId,
+      String what,
+      Supplier<T> call,
+      Predicate<KubernetesClientException> passThrough) {
     Duration backoff = initialBackoff;
     for (int attempt = 1; ; attempt++) {
       try {
@@ -74,6 +100,9 @@ final class ApiRetrier {
       } catch (ProvisioningException e) {
         throw e;
       } catch (RuntimeException e) {
+        if (e instanceof KubernetesClientException k && passThrough.test(k)) {
+          throw k;
+        }
         if (isInterruption(e)) {
           // fabric8 reports an interrupted wait as a client error without an HTTP code, which
           // would otherwise look transient: the caller asked to stop, so stop now.
@@ -82,11 +111,16 @@ final class ApiRetrier {
         }
         if (!isTransient(e)) {
           // Refused for good, unless the namespace is going away: a later attempt recreates it.
-          throw failure(instanceId, what + " was refused: " + describe(e), isNamespaceGone(e), e);
+          throw ProvisioningException.of(
+              instanceId, refusal(e), isNamespaceGone(e), what + " was refused: " + describe(e), e);
         }
         if (attempt >= maxAttempts) {
-          throw failure(
-              instanceId, what + " failed after " + attempt + " attempts: " + describe(e), true, e);
+          throw ProvisioningException.of(
+              instanceId,
+              exhaustion(e),
+              true,
+              what + " failed after " + attempt + " attempts: " + describe(e),
+              e);
         }
         Duration pause = jittered(backoff);
         log.warn(
@@ -119,22 +153,60 @@ final class ApiRetrier {
 
   /** The failure of a call whose thread was interrupted: retryable, as nothing was refused. */
   static ProvisioningException interrupted(UUID instanceId, String what, Exception cause) {
-    return failure(instanceId, what + " was interrupted", true, cause);
+    return ProvisioningException.of(
+        instanceId, FailureReason.INTERRUPTED, true, what + " was interrupted", cause);
   }
 
-  /** The failure of a call for an instance, or of one for none when {@code instanceId} is null. */
-  static ProvisioningException failure(
-      UUID instanceId, String reason, boolean retryable, Throwable cause) {
-    return instanceId == null
-        ? new ProvisioningException(reason, retryable, cause)
-        : new ProvisioningException(instanceId, reason, retryable, cause);
+  /**
+   * What a user is told of a refusal: a namespace being deleted is {@link FailureReason#BUSY}, a
+   * quota refusal {@link FailureReason#QUOTA}, an object the server finds invalid (400, 422) {@link
+   * FailureReason#CONFIGURATION}, any other answer of the server (401, 403, 404, …) {@link
+   * FailureReason#REFUSED}, and a failure of the client itself {@link FailureReason#CLUSTER_ERROR}.
+   */
+  static FailureReason refusal(Throwable e) {
+    if (!(e instanceof KubernetesClientException k)) {
+      return FailureReason.CLUSTER_ERROR;
+    }
+    if (isNamespaceGone(e)) {
+      return FailureReason.BUSY;
+    }
+    if (k.getCode() == 403
+        && statusMessage(k).toLowerCase(Locale.ROOT).contains("exceeded quota")) {
+      return FailureReason.QUOTA;
+    }
+    if (k.getCode() == 400 || k.getCode() == 422) {
+      return FailureReason.CONFIGURATION;
+    }
+    return k.getCode() > 0 ? FailureReason.REFUSED : FailureReason.CLUSTER_ERROR;
+  }
+
+  /**
+   * What a user is told when transient errors outlasted the attempts: conflicts and objects still
+   * being deleted are {@link FailureReason#BUSY}, requests that timed out {@link
+   * FailureReason#TIMEOUT}, the rest (5xx, 429, broken connections) {@link
+   * FailureReason#CLUSTER_ERROR}.
+   */
+  static FailureReason exhaustion(Throwable e) {
+    if (e instanceof TransientException
+        || (e instanceof KubernetesClientException k && k.getCode() == 409)) {
+      return FailureReason.BUSY;
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SocketTimeoutException
+          || t instanceof TimeoutException
+          || t instanceof KubernetesClientTimeoutException) {
+        return FailureReason.TIMEOUT;
+      }
+    }
+    return FailureReason.CLUSTER_ERROR;
   }
 
   /** Whether {@code e} is, or was caused by, an interruption of the calling thread. */
   static boolean isInterruption(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
-        return true;
+        // A SocketTimeoutException is an InterruptedIOException too, but no interruption.
+        return !(t instanceof SocketTimeoutException);
       }
     }
     return false;
@@ -160,7 +232,7 @@ final class ApiRetrier {
     if (!(e instanceof KubernetesClientException k) || k.getStatus() == null) {
       return false;
     }
-    String message = k.getStatus().getMessage() == null ? "" : k.getStatus().getMessage();
+    String message = statusMessage(k);
     boolean namespaceNotFound =
         k.getStatus().getDetails() != null
             && "namespaces".equals(k.getStatus().getDetails().getKind());
@@ -178,6 +250,12 @@ final class ApiRetrier {
       return k.getCode() > 0 ? "HTTP " + k.getCode() + ": " + message : message;
     }
     return rootMessage(e);
+  }
+
+  private static String statusMessage(KubernetesClientException k) {
+    return k.getStatus() == null || k.getStatus().getMessage() == null
+        ? ""
+        : k.getStatus().getMessage();
   }
 
   private static String rootMessage(Throwable e) {
@@ -204,8 +282,12 @@ final class ApiRetrier {
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       ProvisioningException e =
-          failure(
-              instanceId, what + " was interrupted while retrying: " + describe(last), true, last);
+          ProvisioningException.of(
+              instanceId,
+              FailureReason.INTERRUPTED,
+              true,
+              what + " was interrupted while retrying: " + describe(last),
+              last);
       e.addSuppressed(interrupted);
       throw e;
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * What one instance counts against its namespace's ResourceQuota. Each instance's footprint is kept
@@ -15,12 +16,19 @@ import java.util.function.Function;
  * @param cpuMillicores CPU requests (and limits)
  * @param memoryMiB memory requests (and limits)
  * @param storageGiB persistent volume requests
+ * @param ephemeralMiB ephemeral-storage requests (and limits): the containers' scratch space
  * @param pods pods (one per component)
  * @param volumes persistent volume claims
  */
-record Footprint(long cpuMillicores, long memoryMiB, long storageGiB, long pods, long volumes) {
+record Footprint(
+    long cpuMillicores,
+    long memoryMiB,
+    long storageGiB,
+    long ephemeralMiB,
+    long pods,
+    long volumes) {
 
-  static final Footprint ZERO = new Footprint(0, 0, 0, 0, 0);
+  static final Footprint ZERO = new Footprint(0, 0, 0, 0, 0, 0);
 
   /**
    * The footprint of an instance; a volume that already is larger than the spec asks (volumes never
@@ -29,11 +37,13 @@ record Footprint(long cpuMillicores, long memoryMiB, long storageGiB, long pods,
    * @param spec the instance
    * @param existingGiB the current size of the instance's volumes, by claim name
    * @param volumeName the claim name of a component
+   * @param ephemeralMiB the scratch space of a component
    */
   static Footprint of(
       InstanceSpec spec,
       Map<String, Long> existingGiB,
-      Function<ContainerSpec, String> volumeName) {
+      Function<ContainerSpec, String> volumeName,
+      ToLongFunction<ContainerSpec> ephemeralMiB) {
     Footprint total = ZERO;
     for (ContainerSpec c : ManifestRenderer.components(spec)) {
       long storage = 0;
@@ -46,7 +56,12 @@ record Footprint(long cpuMillicores, long memoryMiB, long storageGiB, long pods,
       total =
           total.plus(
               new Footprint(
-                  c.resources().cpuMillicores(), c.resources().memoryMiB(), storage, 1, volumes));
+                  c.resources().cpuMillicores(),
+                  c.resources().memoryMiB(),
+                  storage,
+                  ephemeralMiB.applyAsLong(c),
+                  1,
+                  volumes));
     }
     return total;
   }
@@ -56,11 +71,15 @@ record Footprint(long cpuMillicores, long memoryMiB, long storageGiB, long pods,
         cpuMillicores + other.cpuMillicores,
         memoryMiB + other.memoryMiB,
         storageGiB + other.storageGiB,
+        ephemeralMiB + other.ephemeralMiB,
         pods + other.pods,
         volumes + other.volumes);
   }
 
-  /** The annotation value, such as {@code cpu=500m,memory=512Mi,storage=5Gi,pods=1,volumes=1}. */
+  /**
+   * The annotation value, such as {@code
+   * cpu=500m,memory=512Mi,storage=5Gi,ephemeral=1024Mi,pods=1,volumes=1}.
+   */
   String encode() {
     return "cpu="
         + cpuMillicores
@@ -68,18 +87,23 @@ record Footprint(long cpuMillicores, long memoryMiB, long storageGiB, long pods,
         + memoryMiB
         + "Mi,storage="
         + storageGiB
-        + "Gi,pods="
+        + "Gi,ephemeral="
+        + ephemeralMiB
+        + "Mi,pods="
         + pods
         + ",volumes="
         + volumes;
   }
 
   /**
-   * Reads an annotation value written by {@link #encode()}.
+   * Reads an annotation value written by {@link #encode()}. A value written before scratch space
+   * was counted has no {@code ephemeral} part: its pods run with the LimitRange's default, which is
+   * counted for each of them.
    *
+   * @param ephemeralMiBPerPod what a pod counts when the value has no {@code ephemeral} part
    * @return the footprint, or empty when the value is not one
    */
-  static Optional<Footprint> decode(String value) {
+  static Optional<Footprint> decode(String value, long ephemeralMiBPerPod) {
     if (value == null) {
       return Optional.empty();
     }
@@ -92,12 +116,16 @@ record Footprint(long cpuMillicores, long memoryMiB, long storageGiB, long pods,
       parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
     }
     try {
+      long pods = number(parts, "pods", "");
       return Optional.of(
           new Footprint(
               number(parts, "cpu", "m"),
               number(parts, "memory", "Mi"),
               number(parts, "storage", "Gi"),
-              number(parts, "pods", ""),
+              parts.containsKey("ephemeral")
+                  ? number(parts, "ephemeral", "Mi")
+                  : pods * ephemeralMiBPerPod,
+              pods,
               number(parts, "volumes", "")));
     } catch (IllegalArgumentException e) {
       return Optional.empty();

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.ObservedInstance;
 import io.minispod.provisioner.ObservedInstance.State;
 import io.minispod.provisioner.ProvisioningException;
@@ -236,7 +237,8 @@ final class Inventory {
                   : null;
           if (id != null) {
             Sighting s = seen.computeIfAbsent(id, k -> new Sighting(namespace));
-            Footprint.decode(value).ifPresent(share -> s.components = share.pods());
+            // Only the pod count is read here, so scratch space needs no default.
+            Footprint.decode(value, 0).ifPresent(share -> s.components = share.pods());
           }
         });
   }
@@ -294,15 +296,17 @@ final class Inventory {
               .withContinue(token)
               .build();
       KubernetesResourceList<T> items;
+      boolean continuing = token != null;
       try {
-        items = retrier.call(what, () -> page.apply(options));
-      } catch (ProvisioningException e) {
-        if (token == null || !expired(e)) {
-          throw e;
-        }
+        items = retrier.call(what, () -> page.apply(options), e -> continuing && expired(e));
+      } catch (KubernetesClientException e) {
         if (restarts++ == MAX_RESTARTS) {
-          throw new ProvisioningException(
-              what + ": the server expired the continue token " + restarts + " times", true, e);
+          throw ProvisioningException.of(
+              null,
+              FailureReason.CLUSTER_ERROR,
+              true,
+              what + ": the server expired the continue token " + restarts + " times",
+              e);
         }
         log.info("{}: the server expired the continue token; starting over", what);
         token = null;
@@ -316,8 +320,8 @@ final class Inventory {
     }
   }
 
-  private static boolean expired(ProvisioningException e) {
-    return e.getCause() instanceof KubernetesClientException k && k.getCode() == 410;
+  private static boolean expired(KubernetesClientException e) {
+    return e.getCode() == 410;
   }
 
   // ---------------------------------------------------------------- small pieces

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.minispod.provisioner.ContainerSpec;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.InstanceSpec;
@@ -48,14 +49,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per owner: one namespace labelled as ours with Pod Security Admission {@code restricted}
  * (enforce, warn, audit), a ResourceQuota that is the sum of the owner's instances (CPU, memory,
- * storage, pods, claims; no LoadBalancer or NodePort Service), a LimitRange, and NetworkPolicies
- * that deny everything but DNS and HTTPS to public addresses out. Per instance: a Secret of
- * generated values (created once, kept across upgrades and restarts), and for the app and each
- * companion a ConfigMap of its environment, a PersistentVolumeClaim sized by the plan, a Deployment
- * (one replica, Recreate, requests = limits, the template's probes, non-root, all capabilities
- * dropped, RuntimeDefault seccomp, no service-account token) and a Service; an Ingress (with TLS
- * from cert-manager when an issuer is configured); and NetworkPolicies letting the ingress
- * controller reach the app port and the instance's components reach each other.
+ * storage, scratch space, pods, claims; no LoadBalancer or NodePort Service), a LimitRange, and
+ * NetworkPolicies that deny everything but DNS to the cluster DNS and HTTPS to public addresses
+ * out. Per instance: a Secret of generated values (created once, kept across upgrades and
+ * restarts), and for the app and each companion a ConfigMap of its environment, a
+ * PersistentVolumeClaim sized by the plan, a Deployment (one replica, Recreate, requests = limits
+ * for CPU, memory and ephemeral storage, the template's probes, non-root, read-only root file
+ * system with size-limited scratch directories, all capabilities dropped, RuntimeDefault seccomp,
+ * no service-account token) and a Service; an Ingress (with TLS from cert-manager when an issuer is
+ * configured); and NetworkPolicies letting the ingress controller reach the app port and the
+ * instance's components reach each other.
+ *
+ * <p>Failures are {@link ProvisioningException}s of a {@link FailureReason} category; what the
+ * cluster said is in their platform detail and in the log under their reference, never in what
+ * users see. {@link #health} reports an unhealthy instance the same way.
  *
  * <p>Every write is create-or-update under optimistic locking with retries on conflicts, 5xx,
  * throttling and timeouts, so each method may be called again after any failure. An instance that
@@ -237,7 +244,8 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
       readiness.await(id, namespace, ManifestRenderer.deploymentNames(spec), generations);
       markReady(spec, namespace);
     } catch (ProvisioningException e) {
-      throw rollBack(spec, namespace, previous, e);
+      rollBack(spec, namespace, previous, e);
+      throw e;
     }
     log.info("Instance {} resized ({} ms)", id, elapsedMillis(started));
   }
@@ -266,7 +274,10 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
    * status, Deployment conditions and events.
    *
    * @param instance which instance
-   * @return up, or down with the reason ({@code instance does not exist} when it has no objects)
+   * @return up, or down with a reason users may read: {@code instance does not exist} when it has
+   *     no objects, {@code the app is not available} when nothing says why, otherwise the message
+   *     of a {@link ProvisioningException} of the diagnosed category, whose reference the log has
+   *     with the cluster's words
    * @throws ProvisioningException when the API server cannot be read
    */
   @Override
@@ -299,9 +310,20 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     if (unavailable == null) {
       return InstanceHealth.up();
     }
-    String notAvailable = "Deployment " + unavailable + " is not available";
-    return InstanceHealth.down(
-        readiness.diagnose(id, namespace, names).map(Diagnosis::reason).orElse(notAvailable));
+    Optional<Diagnosis> why = readiness.diagnose(id, namespace, names);
+    if (why.isEmpty()) {
+      return InstanceHealth.down("the app is not available");
+    }
+    // The failure's message is what a user may read; making it logs the cluster's words under its
+    // reference, for the operator the user quotes it to.
+    ProvisioningException failure =
+        ProvisioningException.of(
+            id,
+            why.get().reason(),
+            why.get().retryable(),
+            "Deployment " + unavailable + " is not available: " + why.get().detail(),
+            null);
+    return InstanceHealth.down(failure.getMessage());
   }
 
   /**
@@ -328,14 +350,11 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
                       .pods()
                       .inNamespace(namespace)
                       .withLabels(Map.of(KubernetesLabels.INSTANCE, id.toString()))
-                      .metrics());
-    } catch (ProvisioningException e) {
-      if (e.getCause() instanceof KubernetesClientException k
-          && (k.getCode() == 404 || k.getCode() == 503)) {
-        log.debug("Instance {}: no metrics API ({})", id, ApiRetrier.describe(k));
-        return Optional.empty();
-      }
-      throw e;
+                      .metrics(),
+              KubernetesProvisioner::noMetricsApi);
+    } catch (KubernetesClientException noMetrics) {
+      log.debug("Instance {}: no metrics API ({})", id, ApiRetrier.describe(noMetrics));
+      return Optional.empty();
     }
     if (metrics == null || metrics.getItems().isEmpty()) {
       return Optional.empty();
@@ -404,7 +423,8 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     Objects.requireNonNull(spec, "spec");
     String problem = renderer.problem(spec);
     if (problem != null) {
-      throw new ProvisioningException(spec.instanceId(), problem, false, null);
+      throw ProvisioningException.of(
+          spec.instanceId(), FailureReason.CONFIGURATION, false, problem, null);
     }
   }
 
@@ -453,13 +473,14 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
             .waitUntilCondition(
                 Objects::isNull, settings.readinessTimeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (KubernetesClientTimeoutException e) {
-        throw new ProvisioningException(
+        throw ProvisioningException.of(
             id,
+            FailureReason.BUSY,
+            true,
             "namespace "
                 + namespace
                 + " is still being deleted after "
                 + settings.readinessTimeout(),
-            true,
             e);
       }
     }
@@ -523,7 +544,11 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   }
 
   private Footprint footprint(InstanceSpec spec, Map<String, Long> existingGiB) {
-    return Footprint.of(spec, existingGiB, c -> Names.volume(spec.subdomain(), c.name()));
+    return Footprint.of(
+        spec,
+        existingGiB,
+        c -> Names.volume(spec.subdomain(), c.name()),
+        renderer::ephemeralStorageMiB);
   }
 
   // ---------------------------------------------------------------- resizing
@@ -555,8 +580,10 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
       long current = gib(claim);
       long wanted = c.resources().storageGiB();
       if (wanted < current) {
-        throw new ProvisioningException(
+        throw ProvisioningException.of(
             spec.instanceId(),
+            FailureReason.STORAGE,
+            false,
             "storage cannot shrink: volume of "
                 + c.name()
                 + " has "
@@ -564,7 +591,6 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
                 + "Gi, the plan asks for "
                 + wanted
                 + "Gi",
-            false,
             null);
       }
       if (wanted > current) {
@@ -575,8 +601,10 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
               storageClass == null
                   ? (className == null ? "(no default class)" : className + " (not found)")
                   : storageClass.getMetadata().getName();
-          throw new ProvisioningException(
+          throw ProvisioningException.of(
               spec.instanceId(),
+              FailureReason.STORAGE,
+              false,
               "storage of "
                   + c.name()
                   + " cannot grow from "
@@ -586,7 +614,6 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
                   + "Gi: storage class "
                   + name
                   + " does not allow volume expansion; nothing was changed",
-              false,
               null);
         }
       }
@@ -649,13 +676,17 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     }
   }
 
-  private ProvisioningException rollBack(
+  /**
+   * Puts CPU and memory back to what the Deployment had, where they changed; the log links the
+   * rollback to the failure's reference.
+   */
+  private void rollBack(
       InstanceSpec spec,
       String namespace,
       Optional<InstanceSpec> previous,
       ProvisioningException e) {
     if (previous.isEmpty() || previous.get().app().resources().equals(spec.app().resources())) {
-      return e;
+      return;
     }
     ResourceLimits old = previous.get().app().resources();
     try {
@@ -663,24 +694,19 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     } catch (RuntimeException rollbackFailure) {
       e.addSuppressed(rollbackFailure);
       log.error(
-          "Instance {}: rolling back the resize failed too", spec.instanceId(), rollbackFailure);
-      return e;
+          "Instance {}: rolling back the resize (reference {}) failed too",
+          spec.instanceId(),
+          e.reference().orElse("none"),
+          rollbackFailure);
+      return;
     }
     log.warn(
-        "Instance {}: resize failed, rolled back to {}m CPU and {}Mi memory",
+        "Instance {}: resize failed (reference {}), rolled back to {}m CPU and {}Mi memory"
+            + " (volumes keep their new size)",
         spec.instanceId(),
+        e.reference().orElse("none"),
         old.cpuMillicores(),
         old.memoryMiB());
-    return new ProvisioningException(
-        spec.instanceId(),
-        reason(e)
-            + "; rolled back to "
-            + old.cpuMillicores()
-            + "m CPU and "
-            + old.memoryMiB()
-            + "Mi memory (volumes keep their new size)",
-        e.retryable(),
-        e);
   }
 
   // ---------------------------------------------------------------- removal
@@ -813,9 +839,9 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
         .longValue();
   }
 
-  private static String reason(ProvisioningException e) {
-    Object reason = e.details().get("reason");
-    return reason == null ? e.getMessage() : reason.toString();
+  /** A metrics API that is not installed (404) or not serving (503): no usage, no failure. */
+  private static boolean noMetricsApi(KubernetesClientException e) {
+    return e.getCode() == 404 || e.getCode() == 503;
   }
 
   private static long elapsedMillis(long startedNanos) {

@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.minispod.FieldErrors;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -29,6 +33,22 @@ public final class KubernetesProvisionerBuilder {
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern PREFIX = Pattern.compile("[a-z]([-a-z0-9]*)?");
+  private static final Pattern DIRECTORY = Pattern.compile("(/[-._a-zA-Z0-9]+)+");
+  private static final Pattern LABEL_KEY =
+      Pattern.compile(
+          "([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+
+  /** The scratch space of a container whose spec names none: 1 GiB. */
+  static final int DEFAULT_EPHEMERAL_STORAGE_MIB = 1024;
+
+  /**
+   * Directories that images of the seed templates write to besides their volume, for templates that
+   * do not name them yet: MySQL's socket and pid directory, n8n's cache of its editor's files.
+   */
+  static final Map<String, List<String>> DEFAULT_WRITABLE_PATHS =
+      Map.of("mysql", List.of("/var/run/mysqld"), "n8nio/n8n", List.of("/home/node/.cache"));
 
   private KubernetesClient client;
   private String baseDomain;
@@ -46,6 +66,11 @@ public final class KubernetesProvisionerBuilder {
   private Clock clock = Clock.systemUTC();
   private SecretGenerator secretGenerator = SecretGenerator.SECURE_RANDOM;
   private int listPageSize = 500;
+  private int ephemeralStorageMiB = DEFAULT_EPHEMERAL_STORAGE_MIB;
+  private final Map<String, List<String>> writablePaths =
+      new LinkedHashMap<>(DEFAULT_WRITABLE_PATHS);
+  private String dnsNamespace = "kube-system";
+  private Map<String, String> dnsPodLabels = Map.of("k8s-app", "kube-dns");
 
   KubernetesProvisionerBuilder() {}
 
@@ -200,6 +225,58 @@ public final class KubernetesProvisionerBuilder {
     return this;
   }
 
+  /**
+   * The scratch space (Kubernetes {@code ephemeral-storage}) of a container whose spec names none
+   * ({@link io.minispod.provisioner.ContainerSpec#ephemeralStorageMiB()}): its requests and limits,
+   * the {@code sizeLimit} of each of its {@code emptyDir} volumes, and its share of the namespace's
+   * quota. Default: 1024 MiB.
+   *
+   * @param mib from 1 to 1048576
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder defaultEphemeralStorageMiB(int mib) {
+    this.ephemeralStorageMiB = mib;
+    return this;
+  }
+
+  /**
+   * Directories that containers of an image write to besides their volume, made writable (each an
+   * {@code emptyDir}) on top of those their spec names ({@link
+   * io.minispod.provisioner.ContainerSpec#writablePaths()}) and {@code /tmp}, which every container
+   * gets; the rest of the root file system is read-only. Defaults: {@code mysql} gets {@code
+   * /var/run/mysqld}, {@code n8nio/n8n} gets {@code /home/node/.cache}.
+   *
+   * @param imageRepository the image without tag or digest, such as {@code mysql} or {@code
+   *     ghcr.io/example/app} (Docker Hub's {@code docker.io/} and {@code docker.io/library/} may be
+   *     left out)
+   * @param paths absolute directories; an empty list removes the image's entry
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder writablePaths(String imageRepository, List<String> paths) {
+    Objects.requireNonNull(imageRepository, "imageRepository");
+    if (paths.isEmpty()) {
+      writablePaths.remove(imageRepository);
+    } else {
+      writablePaths.put(imageRepository, List.copyOf(paths));
+    }
+    return this;
+  }
+
+  /**
+   * Where the cluster DNS runs: the only destination of the instances' DNS queries (port 53, UDP
+   * and TCP). Default: pods labelled {@code k8s-app=kube-dns} in {@code kube-system}, as kubeadm,
+   * kind, minikube and the large managed offerings label CoreDNS.
+   *
+   * @param namespace the DNS pods' namespace
+   * @param podLabels labels that select the DNS pods, at least one
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder clusterDns(String namespace, Map<String, String> podLabels) {
+    this.dnsNamespace = Objects.requireNonNull(namespace, "namespace");
+    this.dnsPodLabels = Map.copyOf(podLabels);
+    return this;
+  }
+
   KubernetesProvisionerBuilder secretGenerator(SecretGenerator secretGenerator) {
     this.secretGenerator = Objects.requireNonNull(secretGenerator, "secretGenerator");
     return this;
@@ -264,6 +341,32 @@ public final class KubernetesProvisionerBuilder {
         "maxBackoff",
         "must be at least the initial backoff " + initialBackoff + ", was " + maxBackoff);
     errors.require(listPageSize > 0, "listPageSize", "must be positive, was " + listPageSize);
+    errors.require(
+        ephemeralStorageMiB >= 1 && ephemeralStorageMiB <= 1_048_576,
+        "ephemeralStorageMiB",
+        "must be from 1 to 1048576, was " + ephemeralStorageMiB);
+    writablePaths.forEach(
+        (image, paths) ->
+            errors.require(
+                paths.stream().allMatch(KubernetesProvisionerBuilder::isDirectory),
+                "writablePaths",
+                "must be absolute directories such as /var/run/app, was "
+                    + paths
+                    + " for "
+                    + image));
+    errors.require(
+        DNS_LABEL.matcher(dnsNamespace).matches() && dnsNamespace.length() <= 63,
+        "dnsNamespace",
+        "must be a namespace name, was " + dnsNamespace);
+    errors.require(
+        !dnsPodLabels.isEmpty()
+            && dnsPodLabels.entrySet().stream()
+                .allMatch(
+                    e ->
+                        LABEL_KEY.matcher(e.getKey()).matches()
+                            && LABEL_VALUE.matcher(e.getValue()).matches()),
+        "dnsPodLabels",
+        "must be at least one valid label selecting the DNS pods, was " + dnsPodLabels);
     errors.throwIfAny();
     Settings settings =
         new Settings(
@@ -277,7 +380,11 @@ public final class KubernetesProvisionerBuilder {
             readinessTimeout,
             readinessPollInterval,
             clock,
-            listPageSize);
+            listPageSize,
+            ephemeralStorageMiB,
+            writablePaths,
+            dnsNamespace,
+            dnsPodLabels);
     boolean ownsClient = client == null;
     KubernetesClient chosen = ownsClient ? defaultClient() : client;
     return new KubernetesProvisioner(
@@ -290,6 +397,13 @@ public final class KubernetesProvisionerBuilder {
             initialBackoff,
             maxBackoff,
             duration -> Thread.sleep(duration.toMillis())));
+  }
+
+  /** An absolute path without {@code .} or {@code ..} parts. */
+  private static boolean isDirectory(String path) {
+    return DIRECTORY.matcher(path).matches()
+        && Arrays.stream(path.substring(1).split("/"))
+            .noneMatch(part -> part.equals(".") || part.equals(".."));
   }
 
   private static KubernetesClient defaultClient() {

@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -49,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,15 +68,17 @@ final class ManifestRenderer {
   static final String ALLOW_HTTPS = "minispod-allow-https-egress";
   static final String ALLOW_ACME = "minispod-allow-acme-solver";
 
-  /**
-   * Room in the quota for cert-manager's HTTP-01 solver pod (its default requests and limits are at
-   * most 100m CPU and 64Mi), which runs in the namespace while a certificate is issued.
-   */
-  static final Footprint ACME_HEADROOM = new Footprint(100, 64, 0, 1, 0);
+  /** The directory every container may write to, whatever its spec says. */
+  static final String TMP = "/tmp";
 
-  /** Egress to these is never allowed: cluster-internal and cloud metadata addresses. */
-  private static final List<String> PRIVATE_RANGES =
-      List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16");
+  /**
+   * Egress to these is never allowed: the private ranges (where the cluster's pods, services and
+   * nodes live), carrier-grade NAT (which some clouds and CNIs use for pods) and link-local
+   * addresses (cloud metadata services such as 169.254.169.254). The policy opens IPv4 only; no
+   * rule allows IPv6 egress.
+   */
+  static final List<String> PRIVATE_RANGES =
+      List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16");
 
   private static final Pattern PLACEHOLDER =
       Pattern.compile("\\{\\{(host|url|companion:([a-z0-9]([-a-z0-9]*[a-z0-9])?))}}");
@@ -161,12 +166,12 @@ final class ManifestRenderer {
     shares.forEach(
         (key, value) -> {
           if (key.startsWith(KubernetesLabels.QUOTA_SHARE_PREFIX)) {
-            Footprint.decode(value).ifPresent(footprints::add);
+            Footprint.decode(value, defaultEphemeralStorageMiB()).ifPresent(footprints::add);
           }
         });
     Footprint total = Footprint.sum(footprints);
     if (settings.clusterIssuer() != null) {
-      total = total.plus(ACME_HEADROOM);
+      total = total.plus(acmeHeadroom());
     }
     Map<String, Quantity> hard = new TreeMap<>();
     hard.put("requests.cpu", new Quantity(total.cpuMillicores() + "m"));
@@ -174,6 +179,8 @@ final class ManifestRenderer {
     hard.put("requests.memory", new Quantity(total.memoryMiB() + "Mi"));
     hard.put("limits.memory", new Quantity(total.memoryMiB() + "Mi"));
     hard.put("requests.storage", new Quantity(total.storageGiB() + "Gi"));
+    hard.put("requests.ephemeral-storage", new Quantity(total.ephemeralMiB() + "Mi"));
+    hard.put("limits.ephemeral-storage", new Quantity(total.ephemeralMiB() + "Mi"));
     hard.put("persistentvolumeclaims", new Quantity(Long.toString(total.volumes())));
     hard.put("pods", new Quantity(Long.toString(total.pods())));
     hard.put("services.loadbalancers", new Quantity("0"));
@@ -192,21 +199,58 @@ final class ManifestRenderer {
         .build();
   }
 
+  /**
+   * Room in the quota for cert-manager's HTTP-01 solver pod (its default requests and limits are at
+   * most 100m CPU and 64Mi; its scratch space is the LimitRange's default), which runs in the
+   * namespace while a certificate is issued.
+   */
+  Footprint acmeHeadroom() {
+    return new Footprint(100, 64, 0, defaultEphemeralStorageMiB(), 1, 0);
+  }
+
+  /** The scratch space of a container whose spec names none. */
+  int defaultEphemeralStorageMiB() {
+    return settings.ephemeralStorageMiB();
+  }
+
+  /** A container's scratch space: requests, limits and each emptyDir's size limit. */
+  int ephemeralStorageMiB(ContainerSpec c) {
+    return settings.ephemeralStorageMiB(c);
+  }
+
+  /**
+   * The directories a container writes to besides its volume, each an emptyDir: {@code /tmp}, those
+   * its spec names and those configured for its image, sorted.
+   */
+  List<String> writablePaths(ContainerSpec c) {
+    Set<String> paths = new TreeSet<>();
+    paths.add(TMP);
+    paths.addAll(c.writablePaths());
+    paths.addAll(settings.writablePathsOfImage(c));
+    if (c.volumePath() != null) {
+      paths.remove(c.volumePath());
+    }
+    return List.copyOf(paths);
+  }
+
   /** Defaults for any container without resources (ours always have them). */
   LimitRange limitRange(String namespace, String ownerId) {
+    int ephemeral = defaultEphemeralStorageMiB();
     return new LimitRangeBuilder()
         .withMetadata(meta(LIMIT_RANGE, namespace, ownerLabels(ownerId)))
         .withNewSpec()
         .addNewLimit()
         .withType("Container")
-        .withDefault(quantities(250, 256))
-        .withDefaultRequest(quantities(100, 128))
+        .withDefault(quantities(250, 256, ephemeral))
+        .withDefaultRequest(quantities(100, 128, ephemeral))
         .endLimit()
         .endSpec()
         .build();
   }
 
-  /** Default deny in both directions; DNS and HTTPS (to public addresses) out. */
+  /**
+   * Default deny in both directions; DNS to the cluster DNS and HTTPS to public IPv4 addresses out.
+   */
   List<NetworkPolicy> namespacePolicies(String namespace, String ownerId) {
     Map<String, String> labels = ownerLabels(ownerId);
     List<NetworkPolicy> policies = new ArrayList<>();
@@ -227,6 +271,14 @@ final class ManifestRenderer {
             .endPodSelector()
             .withPolicyTypes("Egress")
             .addNewEgress()
+            .addNewTo()
+            .withNewNamespaceSelector()
+            .addToMatchLabels("kubernetes.io/metadata.name", settings.dnsNamespace())
+            .endNamespaceSelector()
+            .withNewPodSelector()
+            .withMatchLabels(sorted(settings.dnsPodLabels()))
+            .endPodSelector()
+            .endTo()
             .withPorts(port("UDP", 53), port("TCP", 53))
             .endEgress()
             .endSpec()
@@ -390,8 +442,9 @@ final class ManifestRenderer {
               .endPersistentVolumeClaim()
               .build());
     } else if (c.volumePath() != null) {
-      volumes.add(new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
+      volumes.add(scratch("data", c));
     }
+    scratchVolumes(c).forEach((path, name) -> volumes.add(scratch(name, c)));
     return new DeploymentBuilder()
         .withMetadata(meta(Names.deployment(spec.subdomain(), c.name()), namespace, labels))
         .withNewSpec()
@@ -462,14 +515,16 @@ final class ManifestRenderer {
             .endEnvFrom()
             .withEnv(secretEnv)
             .withNewResources()
-            .withRequests(quantities(c.resources().cpuMillicores(), c.resources().memoryMiB()))
-            .withLimits(quantities(c.resources().cpuMillicores(), c.resources().memoryMiB()))
+            .withRequests(resources(c))
+            .withLimits(resources(c))
             .endResources()
             .withReadinessProbe(
                 c.readiness() == null ? tcpProbe(c.port()) : httpProbe(c.readiness(), c.port()))
             .withLivenessProbe(c.liveness() == null ? null : httpProbe(c.liveness(), c.port()))
             .withNewSecurityContext()
             .withAllowPrivilegeEscalation(false)
+            .withPrivileged(false)
+            .withReadOnlyRootFilesystem(true)
             .withRunAsNonRoot(true)
             .withNewCapabilities()
             .withDrop("ALL")
@@ -478,10 +533,47 @@ final class ManifestRenderer {
             .withType("RuntimeDefault")
             .endSeccompProfile()
             .endSecurityContext();
+    List<VolumeMount> mounts = new ArrayList<>();
     if (c.volumePath() != null) {
-      container.addNewVolumeMount().withName("data").withMountPath(c.volumePath()).endVolumeMount();
+      mounts.add(mount("data", c.volumePath()));
     }
-    return container.build();
+    scratchVolumes(c).forEach((path, name) -> mounts.add(mount(name, path)));
+    return container.withVolumeMounts(mounts).build();
+  }
+
+  /** Each writable directory of a container with the name of its volume, in path order. */
+  private Map<String, String> scratchVolumes(ContainerSpec c) {
+    Map<String, String> names = new LinkedHashMap<>();
+    Set<String> taken = new HashSet<>(Set.of("data"));
+    for (String path : writablePaths(c)) {
+      String name = Names.scratchVolume(path);
+      if (!taken.add(name)) {
+        // Two paths that differ only in characters a name cannot hold: the hash tells them apart.
+        name = Names.join(name, Names.sha256(path).substring(0, 8));
+        taken.add(name);
+      }
+      names.put(path, name);
+    }
+    return names;
+  }
+
+  /** An emptyDir no larger than the container's scratch space. */
+  private Volume scratch(String name, ContainerSpec c) {
+    return new VolumeBuilder()
+        .withName(name)
+        .withNewEmptyDir()
+        .withSizeLimit(new Quantity(ephemeralStorageMiB(c) + "Mi"))
+        .endEmptyDir()
+        .build();
+  }
+
+  private static VolumeMount mount(String name, String path) {
+    return new VolumeMountBuilder().withName(name).withMountPath(path).build();
+  }
+
+  private Map<String, Quantity> resources(ContainerSpec c) {
+    return quantities(
+        c.resources().cpuMillicores(), c.resources().memoryMiB(), ephemeralStorageMiB(c));
   }
 
   private Service service(String namespace, InstanceSpec spec, ContainerSpec c) {
@@ -677,9 +769,11 @@ final class ManifestRenderer {
         .build();
   }
 
-  private static Map<String, Quantity> quantities(long cpuMillicores, long memoryMiB) {
+  private static Map<String, Quantity> quantities(
+      long cpuMillicores, long memoryMiB, long ephemeralMiB) {
     Map<String, Quantity> q = new LinkedHashMap<>();
     q.put("cpu", new Quantity(cpuMillicores + "m"));
+    q.put("ephemeral-storage", new Quantity(ephemeralMiB + "Mi"));
     q.put("memory", new Quantity(memoryMiB + "Mi"));
     return q;
   }

@@ -78,6 +78,16 @@ final class Names {
     return join(base, "allow-internal");
   }
 
+  /**
+   * The volume of a writable directory, from its path: {@code /var/run/mysqld} gives {@code
+   * scratch-var-run-mysqld}.
+   */
+  static String scratchVolume(String path) {
+    String slug = path.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    slug = slug.replaceAll("^-+|-+$", "");
+    return join("scratch", slug.isEmpty() ? sha256(path).substring(0, 8) : slug);
+  }
+
   static String sha256(String text) {
     return Sha256.hex(text);
   }

@@ -81,7 +81,8 @@ final class QuotaBook {
     if (quota == null) {
       return Optional.empty();
     }
-    return Footprint.decode(annotations(quota).get(key(instanceId)));
+    return Footprint.decode(
+        annotations(quota).get(key(instanceId)), renderer.defaultEphemeralStorageMiB());
   }
 
   static String key(UUID instanceId) {

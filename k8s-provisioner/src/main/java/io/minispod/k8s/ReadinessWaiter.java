@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.ProvisioningException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Waits, by watching, until an instance's Deployments are available, and otherwise explains why
- * not: image pulls, crash loops, unschedulable pods, quota refusals, in the cluster's own words.
+ * not: image pulls, crash loops, unschedulable pods, quota refusals, each a {@link FailureReason}
+ * for users and the cluster's own words for operators.
  */
 final class ReadinessWaiter {
 
@@ -96,11 +98,9 @@ final class ReadinessWaiter {
         used++;
         Optional<Diagnosis> diagnosis = diagnose(instanceId, namespace, deployments);
         if (diagnosis.isPresent() && diagnosis.get().conclusive()) {
-          throw new ProvisioningException(
-              instanceId,
-              "not ready: " + diagnosis.get().reason(),
-              diagnosis.get().retryable(),
-              null);
+          Diagnosis why = diagnosis.get();
+          throw ProvisioningException.of(
+              instanceId, why.reason(), why.retryable(), "not ready: " + why.detail(), null);
         }
         if (used >= slices) {
           Diagnosis why =
@@ -109,12 +109,14 @@ final class ReadinessWaiter {
                       "Deployment "
                           + name
                           + " is not available and no pod status or event says why",
+                      FailureReason.TIMEOUT,
                       true,
                       false));
-          throw new ProvisioningException(
+          throw ProvisioningException.of(
               instanceId,
-              "not ready after " + timeout + ": " + why.reason(),
+              why.reason(),
               why.retryable(),
+              "not ready after " + timeout + ": " + why.detail(),
               null);
         }
         log.debug("Instance {}: Deployment {}/{} not yet available", instanceId, namespace, name);
@@ -220,6 +222,7 @@ final class ReadinessWaiter {
                       + "): "
                       + reason
                       + message,
+                  FailureReason.IMAGE_PULL,
                   rateLimited,
                   true));
         }
@@ -227,11 +230,12 @@ final class ReadinessWaiter {
           return Optional.of(
               new Diagnosis(
                   "container " + cs.getName() + " cannot be created: " + reason + message,
+                  FailureReason.CONFIGURATION,
                   false,
                   true));
         }
         if ("CrashLoopBackOff".equals(reason) && crashing == null) {
-          crashing = new Diagnosis(crashLoop(cs), false, false);
+          crashing = new Diagnosis(crashLoop(cs), FailureReason.CRASH_LOOP, false, false);
         }
       }
       for (PodCondition c : pod.getStatus().getConditions()) {
@@ -244,6 +248,7 @@ final class ReadinessWaiter {
                       + pod.getMetadata().getName()
                       + " is unschedulable: "
                       + (c.getMessage() == null ? c.getReason() : c.getMessage()),
+                  FailureReason.UNSCHEDULABLE,
                   true,
                   false);
         }
@@ -287,15 +292,26 @@ final class ReadinessWaiter {
         .map(e -> fromMessage(e.getInvolvedObject().getName(), e.getReason(), e.getMessage()));
   }
 
-  private static Diagnosis fromMessage(String object, String reason, String message) {
+  /**
+   * A Deployment condition or a warning event: a quota refusal, an unschedulable pod, a Deployment
+   * past its progress deadline, a ReplicaSet refused its pods (admission, such as Pod Security), or
+   * another warning, which explains a wait that ran out of time.
+   */
+  static Diagnosis fromMessage(String object, String reason, String message) {
     String text = message == null ? "" : message;
     if (text.contains("exceeded quota")) {
-      return new Diagnosis("quota exceeded for " + object + ": " + text, false, false);
+      return new Diagnosis(
+          "quota exceeded for " + object + ": " + text, FailureReason.QUOTA, false, false);
     }
     if ("FailedScheduling".equals(reason)) {
-      return new Diagnosis(object + " is unschedulable: " + text, true, false);
+      return new Diagnosis(
+          object + " is unschedulable: " + text, FailureReason.UNSCHEDULABLE, true, false);
     }
-    return new Diagnosis(object + ": " + reason + ": " + text, false, false);
+    String detail = object + ": " + reason + ": " + text;
+    if ("FailedCreate".equals(reason)) {
+      return new Diagnosis(detail, FailureReason.REFUSED, false, false);
+    }
+    return new Diagnosis(detail, FailureReason.TIMEOUT, false, false);
   }
 
   private static Instant when(Event e) {

@@ -2,6 +2,8 @@ package io.minispod.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Status;
@@ -9,6 +11,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.minispod.ErrorCode;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.InstanceSpec;
 import io.minispod.provisioner.ProvisioningException;
 import io.minispod.provisioner.ResourceLimits;
@@ -79,11 +82,12 @@ final class ApiFailureIT {
             ProvisioningException.class,
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
-              assertThat(e.retryable()).isTrue();
+              Failures.failed(FailureReason.CLUSTER_ERROR, true).accept(e);
               assertThat(e.getCause()).isInstanceOf(KubernetesClientException.class);
               assertThat(((KubernetesClientException) e.getCause()).getCode()).isEqualTo(503);
             })
-        .hasMessageContaining(
+        .extracting(Failures::platformDetail, STRING)
+        .contains(
             "writing Deployment "
                 + ns
                 + "/"
@@ -108,10 +112,61 @@ final class ApiFailureIT {
 
     assertThatThrownBy(() -> provisioner.provision(spec))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isFalse())
-        .hasMessageContaining(
-            "writing Ingress " + ns + "/" + spec.subdomain() + " was refused: HTTP 403");
+            ProvisioningException.class, Failures.failed(FailureReason.REFUSED, false))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("writing Ingress " + ns + "/" + spec.subdomain() + " was refused: HTTP 403");
 
+    assertThat(k8s.labelled(spec.instanceId())).isEmpty();
+  }
+
+  @Test
+  void provision_rbacRefusalNamingTheServiceAccount_reachesUsersAsRefusedWithAReference() {
+    InstanceSpec spec = n8n();
+    String ns = provisioner.namespaceOf(spec.ownerId());
+    String rbac =
+        "deployments.apps is forbidden: User \"system:serviceaccount:minispod:provisioner\" cannot"
+            + " create resource \"deployments\" in API group \"apps\" in the namespace \""
+            + ns
+            + "\"";
+    k8s.server
+        .expect()
+        .post()
+        .withPath("/apis/apps/v1/namespaces/" + ns + "/deployments")
+        .andReturn(403, status(403, "Forbidden", rbac))
+        .once();
+
+    try (LogCapture log = LogCapture.of(ProvisioningException.class)) {
+      ProvisioningException e =
+          catchThrowableOfType(ProvisioningException.class, () -> provisioner.provision(spec));
+
+      String reference = e.reference().orElseThrow();
+      String seen = e.getMessage() + " " + e.details();
+      assertThat(seen)
+          .doesNotContainIgnoringCase("serviceaccount")
+          .doesNotContain("forbidden", ns, k8s.client.getMasterUrl().getAuthority());
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "Instance "
+                  + spec.instanceId()
+                  + ": the platform refused the request (reference "
+                  + reference
+                  + ")");
+      assertThat(e.details())
+          .containsEntry("reason", "REFUSED")
+          .containsEntry("reference", reference)
+          .containsEntry("instanceId", spec.instanceId().toString());
+      assertThat(e.retryable()).isFalse();
+      assertThat(log.lines())
+          .filteredOn(line -> line.contains(reference))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .startsWith("WARN Provisioning failure " + reference)
+                      .contains("REFUSED (permanent)")
+                      .contains("writing Deployment " + ns + "/" + spec.subdomain() + "-app")
+                      .contains("HTTP 403: " + rbac));
+    }
     assertThat(k8s.labelled(spec.instanceId())).isEmpty();
   }
 
@@ -195,7 +250,8 @@ final class ApiFailureIT {
     assertThatThrownBy(() -> provisioner.health(spec.ref()))
         .isInstanceOfSatisfying(
             ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining("failed after 3 attempts: HTTP 500: down");
+        .extracting(Failures::platformDetail, STRING)
+        .contains("failed after 3 attempts: HTTP 500: down");
   }
 
   @Test
@@ -208,7 +264,10 @@ final class ApiFailureIT {
         .andReturn(404, status(404, "NotFound", "the server could not find the requested resource"))
         .once();
 
-    assertThat(provisioner.usage(spec.ref())).isEmpty();
+    try (LogCapture log = LogCapture.of(ProvisioningException.class)) {
+      assertThat(provisioner.usage(spec.ref())).isEmpty();
+      assertThat(log.lines()).as("no failure is made of it").isEmpty();
+    }
   }
 
   @Test
@@ -224,7 +283,8 @@ final class ApiFailureIT {
     assertThatThrownBy(() -> provisioner.usage(spec.ref()))
         .isInstanceOfSatisfying(
             ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining("reading pod metrics");
+        .extracting(Failures::platformDetail, STRING)
+        .contains("reading pod metrics");
   }
 
   private static String selector(InstanceSpec spec) {

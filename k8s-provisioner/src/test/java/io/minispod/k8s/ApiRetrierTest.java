@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.ProvisioningException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,12 +67,21 @@ final class ApiRetrierTest {
             e -> {
               assertThat(e.retryable()).isTrue();
               assertThat(e.getCause()).isSameAs(last);
+              assertThat(e.reason()).isEqualTo(FailureReason.CLUSTER_ERROR);
               assertThat(e.details()).containsEntry("instanceId", ID.toString());
-            })
-        .hasMessage(
-            "Instance "
-                + ID
-                + ": writing Deployment ns/x failed after 5 attempts: HTTP 500: etcd leader changed");
+              assertThat(e.platformDetail())
+                  .contains(
+                      "writing Deployment ns/x failed after 5 attempts: HTTP 500: etcd leader"
+                          + " changed");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "Instance "
+                          + ID
+                          + ": the platform is unavailable at the moment; try again later"
+                          + " (reference "
+                          + e.reference().orElseThrow()
+                          + ")");
+            });
     assertThat(pauses).hasSize(4);
   }
 
@@ -85,8 +96,14 @@ final class ApiRetrierTest {
                       throw http(422, "spec.rules[0].host: Invalid value");
                     }))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isFalse())
-        .hasMessageContaining("writing Ingress ns/x was refused: HTTP 422: spec.rules[0].host");
+            ProvisioningException.class,
+            e -> {
+              assertThat(e.retryable()).isFalse();
+              assertThat(e.reason()).isEqualTo(FailureReason.CONFIGURATION);
+              assertThat(e.platformDetail().orElseThrow())
+                  .contains("writing Ingress ns/x was refused: HTTP 422: spec.rules[0].host");
+            })
+        .hasMessageNotContaining("spec.rules");
     assertThat(pauses).isEmpty();
   }
 
@@ -122,8 +139,12 @@ final class ApiRetrierTest {
                         throw refusal;
                       }))
           .isInstanceOfSatisfying(
-              ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-          .hasMessageContaining("was refused");
+              ProvisioningException.class,
+              e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.reason()).isEqualTo(FailureReason.BUSY);
+                assertThat(e.platformDetail().orElseThrow()).contains("was refused");
+              });
     }
     assertThat(pauses).isEmpty();
     assertThat(ApiRetrier.isNamespaceGone(http(404, "deployments.apps \"x\" not found"))).isFalse();
@@ -133,7 +154,8 @@ final class ApiRetrierTest {
 
   @Test
   void call_provisioningExceptionInside_passesThrough() {
-    ProvisioningException inner = new ProvisioningException(ID, "inner", false, null);
+    ProvisioningException inner =
+        ProvisioningException.of(ID, FailureReason.OTHER, false, "inner", null);
 
     assertThatThrownBy(
             () ->
@@ -168,9 +190,15 @@ final class ApiRetrierTest {
                             "Secret ns/y is still being deleted");
                       }))
           .isInstanceOfSatisfying(
-              ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-          .hasMessageContaining(
-              "reading y was interrupted while retrying: Secret ns/y is still being deleted");
+              ProvisioningException.class,
+              e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.reason()).isEqualTo(FailureReason.INTERRUPTED);
+                assertThat(e.platformDetail().orElseThrow())
+                    .contains(
+                        "reading y was interrupted while retrying: Secret ns/y is still being"
+                            + " deleted");
+              });
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {
       Thread.interrupted();
@@ -198,8 +226,13 @@ final class ApiRetrierTest {
                         throw interruptedRequest;
                       }))
           .isInstanceOfSatisfying(
-              ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-          .hasMessageContaining("watching Deployment ns/app was interrupted")
+              ProvisioningException.class,
+              e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.reason()).isEqualTo(FailureReason.INTERRUPTED);
+                assertThat(e.platformDetail())
+                    .contains("watching Deployment ns/app was interrupted");
+              })
           .hasCause(interruptedRequest);
       assertThat(calls).as("not retried").hasValue(1);
       assertThat(pauses).isEmpty();
@@ -207,6 +240,96 @@ final class ApiRetrierTest {
     } finally {
       Thread.interrupted();
     }
+  }
+
+  @Test
+  void call_requestsKeepTimingOut_failRetryableAsTimeoutAndKeepNoInterruptFlag() {
+    KubernetesClientException timedOut =
+        new KubernetesClientException("timeout", new SocketTimeoutException("read timed out"));
+
+    assertThatThrownBy(
+            () ->
+                retrier.call(
+                    ID,
+                    "reading z",
+                    () -> {
+                      throw timedOut;
+                    }))
+        .isInstanceOfSatisfying(
+            ProvisioningException.class,
+            e -> {
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.reason()).isEqualTo(FailureReason.TIMEOUT);
+            });
+    assertThat(pauses).as("retried like any transient error").hasSize(4);
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
+  void call_errorTheCallerHandles_passesThroughAtOnceAsItIs() {
+    KubernetesClientException notInstalled = http(404, "the server could not find the resource");
+    KubernetesClientException unavailable = http(503, "service unavailable");
+
+    for (KubernetesClientException absent : List.of(notInstalled, unavailable)) {
+      assertThatThrownBy(
+              () ->
+                  retrier.call(
+                      ID,
+                      "reading pod metrics",
+                      () -> {
+                        throw absent;
+                      },
+                      e -> e.getCode() == 404 || e.getCode() == 503))
+          .isSameAs(absent);
+    }
+    assertThat(pauses).isEmpty();
+    assertThatThrownBy(
+            () ->
+                retrier.call(
+                    "listing Deployments",
+                    () -> {
+                      throw http(410, "continue token expired");
+                    },
+                    e -> false))
+        .isInstanceOfSatisfying(
+            ProvisioningException.class,
+            e -> {
+              assertThat(e.instanceId()).isEmpty();
+              assertThat(e.reason()).isEqualTo(FailureReason.REFUSED);
+            });
+  }
+
+  @Test
+  void refusal_categorisesWhatTheServerSaid() {
+    assertThat(ApiRetrier.refusal(http(403, "deployments.apps is forbidden: User x")))
+        .isEqualTo(FailureReason.REFUSED);
+    assertThat(
+            ApiRetrier.refusal(
+                http(403, "persistentvolumeclaims is forbidden: exceeded quota: minispod-quota")))
+        .isEqualTo(FailureReason.QUOTA);
+    assertThat(ApiRetrier.refusal(http(422, "Invalid value")))
+        .isEqualTo(FailureReason.CONFIGURATION);
+    assertThat(ApiRetrier.refusal(http(400, "bad request"))).isEqualTo(FailureReason.CONFIGURATION);
+    assertThat(ApiRetrier.refusal(http(404, "not found"))).isEqualTo(FailureReason.REFUSED);
+    assertThat(ApiRetrier.refusal(new KubernetesClientException("no code")))
+        .isEqualTo(FailureReason.CLUSTER_ERROR);
+    assertThat(ApiRetrier.refusal(new IllegalStateException("client closed")))
+        .isEqualTo(FailureReason.CLUSTER_ERROR);
+  }
+
+  @Test
+  void exhaustion_categorisesTheLastTransientError() {
+    assertThat(ApiRetrier.exhaustion(http(409, "conflict"))).isEqualTo(FailureReason.BUSY);
+    assertThat(ApiRetrier.exhaustion(new ApiRetrier.TransientException("still being deleted")))
+        .isEqualTo(FailureReason.BUSY);
+    assertThat(
+            ApiRetrier.exhaustion(
+                new KubernetesClientException(
+                    "x", new java.util.concurrent.TimeoutException("no answer"))))
+        .isEqualTo(FailureReason.TIMEOUT);
+    assertThat(ApiRetrier.exhaustion(http(429, "slow down")))
+        .isEqualTo(FailureReason.CLUSTER_ERROR);
+    assertThat(ApiRetrier.exhaustion(http(500, "boom"))).isEqualTo(FailureReason.CLUSTER_ERROR);
   }
 
   @Test

@@ -12,7 +12,10 @@ import java.util.UUID;
 
 /**
  * The n8n and Ghost templates as the catalog will hand them over: {@link InstanceSpec}s built the
- * way catalog-core maps its stored templates (issue 4), for golden files and cluster tests.
+ * way catalog-core maps its stored templates (issue 4), for golden files and cluster tests. Each
+ * container names the directories it writes to besides its volume, as a template would: n8n its
+ * cache of the editor's files, MySQL its socket directory (the provisioner adds {@code /tmp}); none
+ * names its scratch space, so the provisioner's default applies.
  */
 final class AppTemplates {
 
@@ -43,7 +46,9 @@ final class AppTemplates {
             ProbeSpec.http("/healthz", Duration.ofSeconds(30)),
             1000L,
             1000L,
-            resources);
+            resources,
+            null,
+            List.of("/home/node/.cache"));
     return new InstanceSpec(
         id, ownerId, subdomain, "n8n", plan, app, List.of(), Set.of("n8n-encryption-key"));
   }
@@ -83,7 +88,9 @@ final class AppTemplates {
             null,
             999L,
             999L,
-            MYSQL_RESOURCES);
+            MYSQL_RESOURCES,
+            null,
+            List.of("/var/run/mysqld"));
     return new InstanceSpec(
         id,
         ownerId,

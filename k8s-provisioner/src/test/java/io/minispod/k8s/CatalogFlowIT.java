@@ -1,9 +1,13 @@
 package io.minispod.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.minispod.ErrorCode;
+import io.minispod.MinisPodException;
 import io.minispod.billing.BillingService;
 import io.minispod.billing.MockPaymentGateway;
 import io.minispod.catalog.Catalog;
@@ -86,6 +90,50 @@ final class CatalogFlowIT {
         assertThat(cancelled.status()).isEqualTo(SubscriptionStatus.CANCELLED);
         assertThat(k8s.labelled(instanceId)).isEmpty();
         assertThat(quota.reconcile(false).isClean()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void subscribe_clusterRefusesWithRbacText_subscriberSeesTheCategoryAndNoClusterText() {
+    try (QuotaManager quota =
+            QuotaManager.builder(db.dataSource()).reclaimInterval(Duration.ZERO).build();
+        Catalog catalog = Catalog.builder(db.dataSource(), quota).listenForChanges(false).build();
+        KubernetesProvisioner provisioner = k8s.open(k8s.provisioner())) {
+      CatalogSeed.apply(catalog.admin());
+      BillingService billing =
+          BillingService.builder(db.dataSource()).paymentGateway(new MockPaymentGateway()).build();
+      try (Subscriptions subscriptions =
+          Subscriptions.builder(catalog, billing, provisioner).build()) {
+        String user = "bob-" + UUID.randomUUID();
+        String ns = provisioner.namespaceOf(user);
+        k8s.server
+            .expect()
+            .post()
+            .withPath("/apis/apps/v1/namespaces/" + ns + "/deployments")
+            .andReturn(
+                403,
+                new StatusBuilder()
+                    .withStatus("Failure")
+                    .withCode(403)
+                    .withReason("Forbidden")
+                    .withMessage(
+                        "deployments.apps is forbidden: User"
+                            + " \"system:serviceaccount:minispod:provisioner\" cannot create"
+                            + " resource \"deployments\" in API group \"apps\"")
+                    .build())
+            .always();
+
+        MinisPodException seen =
+            catchThrowableOfType(
+                MinisPodException.class,
+                () -> subscriptions.subscriptions().subscribe(user, "n8n", "basic", "k1"));
+
+        assertThat(seen.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
+        assertThat(seen.details()).containsEntry("reason", "REFUSED");
+        assertThat(seen.getMessage() + " " + seen.details())
+            .doesNotContainIgnoringCase("serviceaccount")
+            .doesNotContain("forbidden", k8s.client.getMasterUrl().getAuthority());
       }
     }
   }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.minispod.ErrorCode;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.InstanceSpec;
 import io.minispod.provisioner.ObservedInstance;
 import io.minispod.provisioner.ObservedInstance.State;
@@ -121,11 +122,15 @@ final class InstanceListingIT {
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
               assertThat(e.retryable()).isTrue();
-              assertThat(e.details()).containsOnlyKeys("reason");
+              assertThat(e.reason()).isEqualTo(FailureReason.CLUSTER_ERROR);
+              assertThat(e.details()).containsOnlyKeys("reason", "reference");
+              assertThat(e.platformDetail())
+                  .contains(
+                      "listing Namespaces labelled app.kubernetes.io/managed-by=minispod: the"
+                          + " server expired the continue token 4 times");
             })
-        .hasMessage(
-            "listing Namespaces labelled app.kubernetes.io/managed-by=minispod: the server expired"
-                + " the continue token 4 times");
+        .hasMessageStartingWith(
+            "Provisioning failed: the platform is unavailable at the moment; try again later");
   }
 
   @Test
@@ -335,10 +340,16 @@ final class InstanceListingIT {
 
     assertThatThrownBy(provisioner::instances)
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessage(
-            "listing Deployments labelled app.kubernetes.io/managed-by=minispod failed after 3"
-                + " attempts: HTTP 503: etcd cluster is unavailable");
+            ProvisioningException.class,
+            e -> {
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.reason()).isEqualTo(FailureReason.CLUSTER_ERROR);
+              assertThat(e.platformDetail())
+                  .contains(
+                      "listing Deployments labelled app.kubernetes.io/managed-by=minispod failed"
+                          + " after 3 attempts: HTTP 503: etcd cluster is unavailable");
+            })
+        .hasMessageNotContaining("etcd");
   }
 
   // ---------------------------------------------------------------- helpers

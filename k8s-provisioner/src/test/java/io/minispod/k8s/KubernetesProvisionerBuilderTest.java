@@ -43,7 +43,10 @@ final class KubernetesProvisionerBuilderTest {
             .readinessTimeout(Duration.ZERO)
             .readinessPollInterval(Duration.ofMillis(-1))
             .retries(0, Duration.ZERO, Duration.ofMillis(-1))
-            .listPageSize(0);
+            .listPageSize(0)
+            .defaultEphemeralStorageMiB(0)
+            .writablePaths("example/app", java.util.List.of("var/run"))
+            .clusterDns("Kube System", java.util.Map.of("k8s-app", "kube dns"));
 
     assertThatThrownBy(builder::build)
         .isInstanceOfSatisfying(
@@ -63,7 +66,11 @@ final class KubernetesProvisionerBuilderTest {
                       "maxAttempts",
                       "initialBackoff",
                       "maxBackoff",
-                      "listPageSize");
+                      "listPageSize",
+                      "ephemeralStorageMiB",
+                      "writablePaths",
+                      "dnsNamespace",
+                      "dnsPodLabels");
             });
   }
 
@@ -72,5 +79,29 @@ final class KubernetesProvisionerBuilderTest {
     assertThatThrownBy(() -> KubernetesProvisioner.builder().build())
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("baseDomain");
+  }
+
+  @Test
+  void build_writablePathsWithDotParts_orNoDnsLabels_areRefused() {
+    assertThatThrownBy(
+            () ->
+                KubernetesProvisioner.builder()
+                    .baseDomain("apps.example.com")
+                    .writablePaths("example/app", java.util.List.of("/var/../etc"))
+                    .clusterDns("kube-system", java.util.Map.of())
+                    .build())
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors()).containsOnlyKeys("writablePaths", "dnsPodLabels"));
+  }
+
+  @Test
+  void repository_dropsTagDigestAndDockerHubsImplicitPrefixes() {
+    assertThat(Settings.repository("mysql:8.4.3")).isEqualTo("mysql");
+    assertThat(Settings.repository("docker.io/library/mysql:8.4.3")).isEqualTo("mysql");
+    assertThat(Settings.repository("docker.io/n8nio/n8n:2.10.2")).isEqualTo("n8nio/n8n");
+    assertThat(Settings.repository("mysql@sha256:0123abcd")).isEqualTo("mysql");
+    assertThat(Settings.repository("localhost:5000/app:1.0")).isEqualTo("localhost:5000/app");
+    assertThat(Settings.repository("localhost:5000/app")).isEqualTo("localhost:5000/app");
   }
 }

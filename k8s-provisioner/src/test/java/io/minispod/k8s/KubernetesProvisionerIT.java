@@ -2,6 +2,7 @@ package io.minispod.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -18,6 +19,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.minispod.ErrorCode;
+import io.minispod.provisioner.FailureReason;
+import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceSpec;
 import io.minispod.provisioner.ProvisionedInstance;
 import io.minispod.provisioner.ProvisioningException;
@@ -389,11 +392,12 @@ final class KubernetesProvisionerIT {
             ProvisioningException.class,
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
-              assertThat(e.retryable()).isFalse();
+              Failures.failed(FailureReason.IMAGE_PULL, false).accept(e);
             })
-        .hasMessageContaining("image pull failed for container app (n8nio/n8n:2.10.2)")
-        .hasMessageContaining("ImagePullBackOff")
-        .hasMessageContaining("manifest unknown");
+        .extracting(Failures::platformDetail, STRING)
+        .contains("image pull failed for container app (n8nio/n8n:2.10.2)")
+        .contains("ImagePullBackOff")
+        .contains("manifest unknown");
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
     assertThat(k8s.labelled(spec.instanceId())).isEmpty();
@@ -412,9 +416,10 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> hasty.provision(spec))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining("not ready after PT0.4S")
-        .hasMessageContaining("is unschedulable: 0/3 nodes are available: 3 Insufficient cpu.");
+            ProvisioningException.class, Failures.failed(FailureReason.UNSCHEDULABLE, true))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("not ready after PT0.4S")
+        .contains("is unschedulable: 0/3 nodes are available: 3 Insufficient cpu.");
 
     assertThat(k8s.labelled(spec.instanceId())).isEmpty();
   }
@@ -428,9 +433,10 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> hasty.provision(spec))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isFalse())
-        .hasMessageContaining("quota exceeded for " + spec.subdomain() + "-app-")
-        .hasMessageContaining("exceeded quota: minispod-quota");
+            ProvisioningException.class, Failures.failed(FailureReason.QUOTA, false))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("quota exceeded for " + spec.subdomain() + "-app-")
+        .contains("exceeded quota: minispod-quota");
   }
 
   @Test
@@ -441,9 +447,10 @@ final class KubernetesProvisionerIT {
         k8s.open(k8s.provisioner().readinessTimeout(Duration.ofMillis(400)));
 
     assertThatThrownBy(() -> hasty.provision(spec))
-        .isInstanceOf(ProvisioningException.class)
-        .hasMessageContaining(
-            "container app is in a crash loop (4 restarts, last exit code 1 Error)");
+        .isInstanceOfSatisfying(
+            ProvisioningException.class, Failures.failed(FailureReason.CRASH_LOOP, false))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("container app is in a crash loop (4 restarts, last exit code 1 Error)");
   }
 
   @Test
@@ -455,8 +462,9 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> hasty.provision(spec))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining(
+            ProvisioningException.class, Failures.failed(FailureReason.TIMEOUT, true))
+        .extracting(Failures::platformDetail, STRING)
+        .contains(
             "Deployment " + spec.subdomain() + "-app is not available and no pod status or event");
   }
 
@@ -491,9 +499,9 @@ final class KubernetesProvisionerIT {
 
     assertThat(failure.get())
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining(
-            "watching Deployment " + ns + "/" + spec.subdomain() + "-app was interrupted");
+            ProvisioningException.class, Failures.failed(FailureReason.INTERRUPTED, true))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("watching Deployment " + ns + "/" + spec.subdomain() + "-app was interrupted");
     assertThat(interruptedAfter.get()).as("the interrupt is kept for the caller").isTrue();
   }
 
@@ -521,8 +529,9 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> hasty.provision(spec))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining("namespace " + ns + " is still being deleted");
+            ProvisioningException.class, Failures.failed(FailureReason.BUSY, true))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("namespace " + ns + " is still being deleted");
     assertThat(k8s.labelled(spec.instanceId())).isEmpty();
   }
 
@@ -582,8 +591,9 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> provisioner.provision(spec))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining(
+            ProvisioningException.class, Failures.failed(FailureReason.BUSY, true))
+        .extracting(Failures::platformDetail, STRING)
+        .contains(
             "writing PersistentVolumeClaim "
                 + ns
                 + "/"
@@ -652,8 +662,9 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> hasty.provision(spec))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining(
+            ProvisioningException.class, Failures.failed(FailureReason.UNSCHEDULABLE, true))
+        .extracting(Failures::platformDetail, STRING)
+        .contains(
             "-app-5d9c7b8f4 is unschedulable: 0/1 nodes are available: 1 node(s) had untolerated taint");
   }
 
@@ -669,9 +680,9 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> hasty.provision(spec))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isFalse())
-        .hasMessageContaining(
-            "-app-5d9c7b8f4: FailedCreate: pods is forbidden: violates PodSecurity");
+            ProvisioningException.class, Failures.failed(FailureReason.REFUSED, false))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("-app-5d9c7b8f4: FailedCreate: pods is forbidden: violates PodSecurity");
   }
 
   @Test
@@ -682,9 +693,11 @@ final class KubernetesProvisionerIT {
         k8s.open(k8s.provisioner().readinessTimeout(Duration.ofMillis(300)));
 
     assertThatThrownBy(() -> hasty.provision(spec))
-        .isInstanceOf(ProvisioningException.class)
-        .hasMessageContaining("ProgressDeadlineExceeded: ReplicaSet")
-        .hasMessageContaining("has timed out progressing");
+        .isInstanceOfSatisfying(
+            ProvisioningException.class, Failures.failed(FailureReason.TIMEOUT, false))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("ProgressDeadlineExceeded: ReplicaSet")
+        .contains("has timed out progressing");
   }
 
   // ---------------------------------------------------------------- resizing
@@ -735,9 +748,9 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> provisioner.resize(pro.resizedTo("basic", BASIC)))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isFalse())
-        .hasMessageContaining(
-            "storage cannot shrink: volume of app has 10Gi, the plan asks for 5Gi");
+            ProvisioningException.class, Failures.failed(FailureReason.STORAGE, false))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("storage cannot shrink: volume of app has 10Gi, the plan asks for 5Gi");
 
     assertThat(k8s.versions(ns)).isEqualTo(before);
   }
@@ -752,8 +765,9 @@ final class KubernetesProvisionerIT {
 
     assertThatThrownBy(() -> onFixed.resize(basic.resizedTo("pro", PRO)))
         .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isFalse())
-        .hasMessageContaining(
+            ProvisioningException.class, Failures.failed(FailureReason.STORAGE, false))
+        .extracting(Failures::platformDetail, STRING)
+        .contains(
             "storage of app cannot grow from 5Gi to 10Gi: storage class fixed does not allow volume"
                 + " expansion; nothing was changed");
 
@@ -780,8 +794,10 @@ final class KubernetesProvisionerIT {
     onMissing.provision(basic);
 
     assertThatThrownBy(() -> onMissing.resize(basic.resizedTo("pro", PRO)))
-        .isInstanceOf(ProvisioningException.class)
-        .hasMessageContaining("storage class gone (not found) does not allow volume expansion");
+        .isInstanceOfSatisfying(
+            ProvisioningException.class, Failures.failed(FailureReason.STORAGE, false))
+        .extracting(Failures::platformDetail, STRING)
+        .contains("storage class gone (not found) does not allow volume expansion");
   }
 
   @Test
@@ -803,11 +819,14 @@ final class KubernetesProvisionerIT {
     KubernetesProvisioner hasty =
         k8s.open(k8s.provisioner().readinessTimeout(Duration.ofMillis(300)));
 
-    assertThatThrownBy(
-            () -> hasty.resize(basic.resizedTo("basic-plus", new ResourceLimits(500, 512, 8))))
-        .isInstanceOf(ProvisioningException.class)
-        .hasMessageContaining("not ready after PT0.3S")
-        .hasMessageNotContaining("rolled back");
+    try (LogCapture log = LogCapture.of(KubernetesProvisioner.class)) {
+      assertThatThrownBy(
+              () -> hasty.resize(basic.resizedTo("basic-plus", new ResourceLimits(500, 512, 8))))
+          .isInstanceOf(ProvisioningException.class)
+          .extracting(Failures::platformDetail, STRING)
+          .contains("not ready after PT0.3S");
+      assertThat(log.lines()).noneMatch(line -> line.contains("rolled back"));
+    }
     assertThat(hard(ns)).containsEntry("requests.storage", "8Gi");
   }
 
@@ -830,12 +849,24 @@ final class KubernetesProvisionerIT {
     KubernetesProvisioner hasty =
         k8s.open(k8s.provisioner().readinessTimeout(Duration.ofMillis(300)));
 
-    assertThatThrownBy(() -> hasty.resize(basic.resizedTo("pro", PRO)))
-        .isInstanceOfSatisfying(
-            ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining("not ready after PT0.3S")
-        .hasMessageContaining(
-            "rolled back to 500m CPU and 512Mi memory (volumes keep their new size)");
+    try (LogCapture log = LogCapture.of(KubernetesProvisioner.class)) {
+      assertThatThrownBy(() -> hasty.resize(basic.resizedTo("pro", PRO)))
+          .isInstanceOfSatisfying(
+              ProvisioningException.class,
+              e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.reason()).isEqualTo(FailureReason.TIMEOUT);
+                assertThat(e.platformDetail().orElseThrow()).contains("not ready after PT0.3S");
+                assertThat(log.lines())
+                    .contains(
+                        "WARN Instance "
+                            + basic.instanceId()
+                            + ": resize failed (reference "
+                            + e.reference().orElseThrow()
+                            + "), rolled back to 500m CPU and 512Mi memory (volumes keep their new"
+                            + " size)");
+              });
+    }
 
     Deployment deployment = get(Deployment.class, ns, basic.subdomain() + "-app");
     assertThat(
@@ -919,20 +950,34 @@ final class KubernetesProvisionerIT {
               d.getStatus().setAvailableReplicas(0);
               return d;
             });
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(5))
-        .untilAsserted(
-            () ->
-                assertThat(provisioner.health(spec.ref()).detail())
-                    .contains("crash loop (4 restarts, last exit code 137"));
-    assertThat(provisioner.health(spec.ref()).healthy()).isFalse();
+    try (LogCapture log = LogCapture.of(ProvisioningException.class)) {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(provisioner.health(spec.ref()).detail())
+                      .startsWith(
+                          "Instance "
+                              + spec.instanceId()
+                              + ": the app keeps crashing after it starts (reference "));
+      InstanceHealth down = provisioner.health(spec.ref());
+      assertThat(down.healthy()).isFalse();
+      String reference = down.detail().replaceAll(".*\\(reference (\\w+)\\)$", "$1");
+      assertThat(log.lines())
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .startsWith("WARN Provisioning failure " + reference)
+                      .contains("CRASH_LOOP")
+                      .contains("crash loop (4 restarts, last exit code 137"));
+    }
 
     provisioner.deprovision(spec.ref());
     assertThat(provisioner.health(spec.ref()).detail()).isEqualTo("instance does not exist");
   }
 
   @Test
-  void health_unavailableWithoutEvidence_namesTheDeployment() {
+  void health_unavailableWithoutEvidence_saysSoWithoutClusterNames() {
     InstanceSpec spec = n8n(owner(), BASIC);
     String ns = provisioner.namespaceOf(spec.ownerId());
     provisioner.provision(spec);
@@ -949,8 +994,7 @@ final class KubernetesProvisionerIT {
               return d;
             });
 
-    assertThat(provisioner.health(spec.ref()).detail())
-        .isEqualTo("Deployment " + spec.subdomain() + "-app is not available");
+    assertThat(provisioner.health(spec.ref()).detail()).isEqualTo("the app is not available");
   }
 
   @Test

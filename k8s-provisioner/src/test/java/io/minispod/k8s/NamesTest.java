@@ -44,4 +44,14 @@ final class NamesTest {
 
     assertThat(Names.join(base, "app")).doesNotContain("--").hasSizeLessThanOrEqualTo(63);
   }
+
+  @Test
+  void scratchVolume_pathBecomesAReadableDnsLabel() {
+    assertThat(Names.scratchVolume("/tmp")).isEqualTo("scratch-tmp");
+    assertThat(Names.scratchVolume("/home/node/.cache")).isEqualTo("scratch-home-node-cache");
+    assertThat(Names.scratchVolume("/" + "deep/".repeat(20) + "dir"))
+        .hasSize(63)
+        .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    assertThat(Names.scratchVolume("/...")).matches("scratch-[0-9a-f]{8}");
+  }
 }

@@ -2,6 +2,7 @@ package io.minispod.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -140,7 +141,8 @@ final class ProvisioningFlowIT {
     assertThatThrownBy(() -> nodeB.deprovision(pro.ref()))
         .isInstanceOfSatisfying(
             ProvisioningException.class, e -> assertThat(e.retryable()).isTrue())
-        .hasMessageContaining("deleting PersistentVolumeClaims");
+        .extracting(Failures::platformDetail, STRING)
+        .contains("deleting PersistentVolumeClaims");
     nodeB.deprovision(pro.ref());
     nodeB.deprovision(pro.ref());
 

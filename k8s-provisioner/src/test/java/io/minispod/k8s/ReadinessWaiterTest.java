@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.minispod.provisioner.FailureReason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,8 @@ final class ReadinessWaiterTest {
 
     assertThat(d.conclusive()).isTrue();
     assertThat(d.retryable()).isTrue();
-    assertThat(d.reason()).contains("image pull failed for container app (ghost:6.3.0-alpine)");
+    assertThat(d.reason()).isEqualTo(FailureReason.IMAGE_PULL);
+    assertThat(d.detail()).contains("image pull failed for container app (ghost:6.3.0-alpine)");
   }
 
   @Test
@@ -54,7 +56,8 @@ final class ReadinessWaiterTest {
 
     assertThat(d.conclusive()).isTrue();
     assertThat(d.retryable()).isFalse();
-    assertThat(d.reason())
+    assertThat(d.reason()).isEqualTo(FailureReason.CONFIGURATION);
+    assertThat(d.detail())
         .isEqualTo(
             "container app cannot be created: CreateContainerConfigError: secret \"x\" not found");
   }
@@ -67,6 +70,27 @@ final class ReadinessWaiterTest {
         .isEmpty();
     assertThat(ReadinessWaiter.fromPods(List.of(waiting(null, null)))).isEmpty();
     assertThat(ReadinessWaiter.fromPods(List.of(waiting("ContainerCreating", null)))).isEmpty();
+  }
+
+  @Test
+  void fromMessage_eachKindOfWarning_hasItsCategory() {
+    assertThat(ReadinessWaiter.fromMessage("rs", "FailedCreate", "exceeded quota: minispod-quota"))
+        .extracting(Diagnosis::reason, Diagnosis::retryable)
+        .containsExactly(FailureReason.QUOTA, false);
+    assertThat(ReadinessWaiter.fromMessage("pod", "FailedScheduling", "0/3 nodes are available"))
+        .extracting(Diagnosis::reason, Diagnosis::retryable)
+        .containsExactly(FailureReason.UNSCHEDULABLE, true);
+    assertThat(
+            ReadinessWaiter.fromMessage("rs", "FailedCreate", "pods is forbidden: PodSecurity")
+                .reason())
+        .isEqualTo(FailureReason.REFUSED);
+    assertThat(
+            ReadinessWaiter.fromMessage("d", "ProgressDeadlineExceeded", "timed out progressing")
+                .reason())
+        .isEqualTo(FailureReason.TIMEOUT);
+    assertThat(ReadinessWaiter.fromMessage("pod", "FailedMount", null))
+        .extracting(Diagnosis::detail, Diagnosis::reason)
+        .containsExactly("pod: FailedMount: ", FailureReason.TIMEOUT);
   }
 
   private static Pod waiting(String reason, String message) {

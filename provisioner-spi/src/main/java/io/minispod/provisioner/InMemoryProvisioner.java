@@ -259,8 +259,16 @@ public final class InMemoryProvisioner implements Provisioner {
           }
           Running running = existing.get();
           if (spec.app().resources().storageGiB() < running.spec.app().resources().storageGiB()) {
-            throw new ProvisioningException(
-                spec.instanceId(), "storage cannot shrink", false, null);
+            throw ProvisioningException.of(
+                spec.instanceId(),
+                FailureReason.STORAGE,
+                false,
+                "storage cannot shrink: the app's volume has "
+                    + running.spec.app().resources().storageGiB()
+                    + "Gi, the plan asks for "
+                    + spec.app().resources().storageGiB()
+                    + "Gi",
+                null);
           }
           Running resized = new Running(spec, running.secrets);
           resized.health = running.health;

@@ -95,19 +95,7 @@ public record InstanceSpec(
    * @return the resized specification
    */
   public InstanceSpec resizedTo(String planSlug, ResourceLimits resources) {
-    ContainerSpec resized =
-        new ContainerSpec(
-            app.name(),
-            app.image(),
-            app.port(),
-            app.env(),
-            app.secretEnv(),
-            app.volumePath(),
-            app.readiness(),
-            app.liveness(),
-            app.runAsUser(),
-            app.runAsGroup(),
-            Objects.requireNonNull(resources, "resources"));
+    ContainerSpec resized = app.withResources(Objects.requireNonNull(resources, "resources"));
     return new InstanceSpec(
         instanceId,
         ownerId,

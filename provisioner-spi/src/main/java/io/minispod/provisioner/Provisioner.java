@@ -12,7 +12,9 @@ import java.util.Optional;
  * transient failure, so provisioning an instance that exists, resizing to the size it has or
  * deprovisioning one that is gone must succeed and change nothing. Implementations report failures
  * as {@link ProvisioningException}s whose {@link ProvisioningException#retryable()} tells the
- * workflow whether trying again may help.
+ * workflow whether trying again may help, made with {@link ProvisioningException#of}: users see
+ * their {@link FailureReason} and reference, operators find the platform's words in the log under
+ * that reference.
  *
  * <p>Generated secrets ({@link InstanceSpec#generatedSecrets()}) are created by the provisioner on
  * first provisioning and kept, unchanged, across later provisioning, resizing and restarts; their

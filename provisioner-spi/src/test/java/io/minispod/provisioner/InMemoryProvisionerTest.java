@@ -119,8 +119,12 @@ final class InMemoryProvisionerTest {
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
               assertThat(e.retryable()).isFalse();
+              assertThat(e.reason()).isEqualTo(FailureReason.STORAGE);
+              assertThat(e.platformDetail())
+                  .contains(
+                      "storage cannot shrink: the app's volume has 10Gi, the plan asks for 5Gi");
             })
-        .hasMessageContaining("storage cannot shrink");
+        .hasMessageContaining("its storage cannot be resized that way");
     assertThat(provisioner.instance(id)).contains(pro);
   }
 
@@ -274,9 +278,10 @@ final class InMemoryProvisionerTest {
             e -> {
               assertThat(e.retryable()).isTrue();
               assertThat(e.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
-              assertThat(e.details()).containsOnlyKeys("reason");
+              assertThat(e.details()).containsOnlyKeys("reason", "reference");
+              assertThat(e.reason()).isEqualTo(FailureReason.OTHER);
             })
-        .hasMessage("injected failure of INSTANCES");
+        .hasMessageStartingWith("Provisioning failed: injected failure of INSTANCES (reference ");
     assertThat(provisioner.instances()).hasSize(1);
     assertThat(provisioner.calls())
         .filteredOn(c -> c.operation() == Operation.INSTANCES)
