@@ -135,10 +135,16 @@ final class OperationsIT {
               assertThat(e.code()).isEqualTo(ErrorCode.PROVISIONING_FAILED);
               assertThat(e.retryable()).isFalse();
               assertThat(e.details()).containsEntry("instanceId", failed.instanceId().toString());
+              assertThat(e.reference()).as("the reference the log has").isPresent();
+              assertThat(e.platformDetail()).as("the platform's text stays in the log").isEmpty();
             });
-    // The synchronous call with the same key replays the same error, with its type.
+    // The synchronous call with the same key replays the same error, with its type and reference.
     assertThatThrownBy(() -> platform.subscribe().subscribe(user, service.slug(), "basic", "k1"))
-        .isInstanceOf(ProvisioningException.class)
+        .isInstanceOfSatisfying(
+            ProvisioningException.class,
+            e ->
+                assertThat(e.reference())
+                    .isEqualTo(((ProvisioningException) failed.failure()).reference()))
         .hasMessage(failed.failure().getMessage());
   }
 

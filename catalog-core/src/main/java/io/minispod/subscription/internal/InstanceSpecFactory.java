@@ -10,6 +10,7 @@ import io.minispod.catalog.template.GeneratedSecret;
 import io.minispod.catalog.template.Probe;
 import io.minispod.catalog.template.RunAs;
 import io.minispod.provisioner.ContainerSpec;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.InstanceSpec;
 import io.minispod.provisioner.ProbeSpec;
 import io.minispod.provisioner.ProvisioningException;
@@ -147,12 +148,13 @@ final class InstanceSpecFactory {
           if (secret.matches()) {
             secretEnv.put(key, secret.group(1));
           } else if (value.contains("${secret:")) {
-            throw new ProvisioningException(
+            throw ProvisioningException.of(
                 instanceId,
+                FailureReason.CONFIGURATION,
+                false,
                 "environment variable "
                     + key
                     + " embeds a secret; a secret must be its whole value",
-                false,
                 null);
           } else {
             env.put(key, translate(value));

@@ -36,12 +36,9 @@ final class OperationFailures {
    */
   MinisPodException rebuild(
       UUID subscriptionId, ErrorCode code, String message, Map<String, String> details) {
-    if (code == ErrorCode.PROVISIONING_FAILED
-        && details.containsKey("instanceId")
-        && details.containsKey("reason")) {
-      // The workflow ended on it, so retrying could not help.
-      return new ProvisioningException(
-          UUID.fromString(details.get("instanceId")), details.get("reason"), false, null);
+    if (code == ErrorCode.PROVISIONING_FAILED && details.containsKey("reason")) {
+      // The same category and reference; the workflow ended on it, so retrying could not help.
+      return ProvisioningException.restore(details, false);
     }
     if (code == ErrorCode.PAYMENT_FAILED && details.containsKey("lineId")) {
       BillingLine line = billing.line(UUID.fromString(details.get("lineId")));
