@@ -1,5 +1,6 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.CurrencyScales;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +14,11 @@ import java.util.UUID;
  * once, by its path ({@code slug}, {@code template.port}, {@code price.currency}, {@code
  * tags[2]}…). Nothing is ever deleted: services are archived and plans deactivated, so that
  * existing subscriptions keep referring to them.
+ *
+ * <p>A price is in minor units of its currency at the {@linkplain #currencyScales() scales} the
+ * catalog was built with, which must be those of the billing service that charges for it: a
+ * currency billing would refuse (one without a minor unit in ISO 4217, such as XAU or XXX, unless a
+ * scale is configured for it) is a {@code VALIDATION_FAILED} on {@code price.currency}.
  */
 public interface CatalogAdmin {
 
@@ -126,7 +132,8 @@ public interface CatalogAdmin {
    * @return it, with its quota figures
    * @throws CatalogNotFoundException if there is no such service
    * @throws io.minispod.ValidationException naming every bad field, a currency other than that of
-   *     the service's other plans included
+   *     the service's other plans and a currency without a {@linkplain #currencyScales() scale}
+   *     included
    * @throws CatalogConflictException if the slug or the tier is taken within the service
    */
   PlanDetails createPlan(UUID serviceId, PlanDraft draft);
@@ -139,9 +146,19 @@ public interface CatalogAdmin {
    * @param update the fields to change
    * @return it, with its quota figures
    * @throws CatalogNotFoundException if the service has no such plan
-   * @throws io.minispod.ValidationException naming every bad field
+   * @throws io.minispod.ValidationException naming every bad field, a new price in another currency
+   *     than the service's other plans or in a currency without a {@linkplain #currencyScales()
+   *     scale} included
    * @throws CatalogConflictException if a new slug or tier is taken, or the new quota total is
    *     below what the plan's subscriptions use (then nothing changes)
    */
   PlanDetails updatePlan(UUID serviceId, UUID planId, PlanUpdate update);
+
+  /**
+   * The currency scales prices are checked against and the {@linkplain CatalogSeed seed} converts
+   * its prices with: those given to {@link CatalogBuilder#currencyScales}, by default ISO 4217's.
+   *
+   * @return the scales
+   */
+  CurrencyScales currencyScales();
 }

@@ -1,5 +1,6 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.CurrencyScales;
 import io.minispod.catalog.internal.CatalogNode;
 import io.minispod.quota.QuotaManager;
 import java.time.Clock;
@@ -20,6 +21,8 @@ public final class CatalogBuilder {
   private Duration catalogCacheExpiry = Duration.ofMinutes(10);
   private Duration quotaCacheExpiry = Duration.ofSeconds(10);
   private boolean listenForChanges = true;
+  private Duration listenerCheckInterval = Duration.ofSeconds(5);
+  private CurrencyScales currencyScales = CurrencyScales.iso4217();
 
   CatalogBuilder(DataSource dataSource, QuotaManager quotaManager) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -95,6 +98,38 @@ public final class CatalogBuilder {
   }
 
   /**
+   * How often the change listener makes sure its connection still answers. A connection can die
+   * without either side being told (a firewall or NAT that forgets it, a server that fails over):
+   * the listener would then wait for notifications that never come. Every interval it runs {@code
+   * SELECT 1} on that connection, which must answer within the same interval; if it does not, the
+   * listener takes a new connection and, since it may have missed changes, drops every cached
+   * entry. Default: 5 seconds.
+   *
+   * @param interval a positive duration
+   * @return this builder
+   * @throws IllegalArgumentException if not positive
+   */
+  public CatalogBuilder listenerCheckInterval(Duration interval) {
+    this.listenerCheckInterval = positive(interval, "listener check interval");
+    return this;
+  }
+
+  /**
+   * The currency scales of the billing service that charges for this catalog's plans (pass {@link
+   * io.minispod.billing.BillingService#currencyScales()}), so that both read a price's minor units
+   * alike. Plans are refused in a currency these scales do not know (as billing would refuse to
+   * charge them), and {@link CatalogSeed} converts its prices, written in major units, with them.
+   * Default: {@link CurrencyScales#iso4217()}, billing's default too.
+   *
+   * @param scales the scales
+   * @return this builder
+   */
+  public CatalogBuilder currencyScales(CurrencyScales scales) {
+    this.currencyScales = Objects.requireNonNull(scales, "scales");
+    return this;
+  }
+
+  /**
    * Builds the catalog and, unless turned off, starts its change listener.
    *
    * @return the catalog; close it when done
@@ -106,11 +141,14 @@ public final class CatalogBuilder {
         new CatalogNode(
             dataSource,
             quotaManager,
-            clock,
-            cacheMaximumSize,
-            catalogCacheExpiry,
-            quotaCacheExpiry,
-            listenForChanges));
+            new CatalogNode.Settings(
+                clock,
+                cacheMaximumSize,
+                catalogCacheExpiry,
+                quotaCacheExpiry,
+                listenForChanges,
+                listenerCheckInterval,
+                currencyScales)));
   }
 
   private static Duration positive(Duration duration, String what) {

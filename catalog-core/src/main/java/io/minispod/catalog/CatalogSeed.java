@@ -1,5 +1,7 @@
 package io.minispod.catalog;
 
+import io.minispod.billing.BillingInterval;
+import io.minispod.billing.CurrencyScales;
 import io.minispod.billing.Price;
 import io.minispod.catalog.template.AppTemplate;
 import io.minispod.catalog.template.Companion;
@@ -7,8 +9,11 @@ import io.minispod.catalog.template.GeneratedSecret;
 import io.minispod.catalog.template.Probe;
 import io.minispod.catalog.template.Resources;
 import io.minispod.catalog.template.RunAs;
+import java.math.BigDecimal;
+import java.util.Currency;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * missing (by slug) and leaves everything that exists as it is, edits by admins included. An
  * archived seed service stays archived.
  *
- * <p>Prices are whole rupiah: IDR is billed without decimals, as billing-core recommends ({@code
- * currencyScale("IDR", 0)}) and as the HTTP contract's examples read, so n8n Pro at {@code 250_000}
- * is Rp 250.000 a month. A host that keeps ISO 4217's two decimals for IDR should seed its own
- * prices.
+ * <p>Prices are written here in major units (n8n Pro costs IDR 250,000 a month) and converted to
+ * minor units with the catalog's {@linkplain CatalogAdmin#currencyScales() currency scales}, which
+ * are billing's: with ISO 4217's two decimals for IDR (the default) n8n Pro is stored as 25,000,000
+ * minor units, with {@code currencyScale("IDR", 0)} as 250,000; either way it is IDR 250,000 to
+ * whoever pays. Plans that exist already are never changed, prices included.
  *
  * <p>The templates:
  *
@@ -156,12 +162,21 @@ public final class CatalogSeed {
   }
 
   /**
-   * The seed plans of a seed service.
+   * The seed plans of a seed service, priced at the given scales.
+   *
+   * <p>Monthly prices in IDR: n8n Basic 100,000, Pro 250,000, Business 500,000; Ghost Basic 75,000,
+   * Pro 175,000, Business 350,000. Features say only what the platform does or states: {@code
+   * customDomain}, {@code backups} (n8n) and {@code support}.
    *
    * @param serviceSlug {@code n8n} or {@code ghost}
+   * @param scales the currency scales the catalog and billing use (see {@link
+   *     CatalogAdmin#currencyScales()})
    * @return Basic, Pro and Business; empty for another slug
+   * @throws io.minispod.ValidationException if IDR's scale is so large that a price does not fit a
+   *     {@code long} of minor units
    */
-  public static List<PlanDraft> plans(String serviceSlug) {
+  public static List<PlanDraft> plans(String serviceSlug, CurrencyScales scales) {
+    Objects.requireNonNull(scales, "scales");
     return switch (serviceSlug) {
       case "n8n" ->
           List.of(
@@ -170,6 +185,7 @@ public final class CatalogSeed {
                   "Basic",
                   1,
                   100_000,
+                  scales,
                   new Resources(500, 512, 2),
                   50,
                   Map.of("customDomain", false, "backups", "weekly", "support", "community")),
@@ -178,6 +194,7 @@ public final class CatalogSeed {
                   "Pro",
                   2,
                   250_000,
+                  scales,
                   new Resources(1000, 1024, 5),
                   20,
                   Map.of("customDomain", true, "backups", "daily", "support", "email")),
@@ -186,6 +203,7 @@ public final class CatalogSeed {
                   "Business",
                   3,
                   500_000,
+                  scales,
                   new Resources(2000, 2048, 10),
                   10,
                   Map.of("customDomain", true, "backups", "daily", "support", "priority")));
@@ -196,25 +214,28 @@ public final class CatalogSeed {
                   "Basic",
                   1,
                   75_000,
+                  scales,
                   new Resources(500, 768, 2),
                   50,
-                  Map.of("customDomain", false, "staffUsers", 1L, "support", "community")),
+                  Map.of("customDomain", false, "support", "community")),
               plan(
                   "pro",
                   "Pro",
                   2,
                   175_000,
+                  scales,
                   new Resources(1000, 1024, 5),
                   20,
-                  Map.of("customDomain", true, "staffUsers", 5L, "support", "email")),
+                  Map.of("customDomain", true, "support", "email")),
               plan(
                   "business",
                   "Business",
                   3,
                   350_000,
+                  scales,
                   new Resources(2000, 2048, 10),
                   10,
-                  Map.of("customDomain", true, "staffUsers", 25L, "support", "priority")));
+                  Map.of("customDomain", true, "support", "priority")));
       default -> List.of();
     };
   }
@@ -223,16 +244,21 @@ public final class CatalogSeed {
       String slug,
       String name,
       int tier,
-      long monthlyAmount,
+      long monthlyMajorUnits,
+      CurrencyScales scales,
       Resources resources,
       long quotaTotal,
       Map<String, Object> features) {
-    return new PlanDraft(
-        slug, name, tier, Price.monthly(monthlyAmount, CURRENCY), resources, quotaTotal, features);
+    Price price =
+        new Price(
+            scales.fromMajor(BigDecimal.valueOf(monthlyMajorUnits), Currency.getInstance(CURRENCY)),
+            BillingInterval.MONTHLY);
+    return new PlanDraft(slug, name, tier, price, resources, quotaTotal, features);
   }
 
   /**
-   * Creates whatever part of the seed catalog is missing.
+   * Creates whatever part of the seed catalog is missing, pricing new plans at the admin's
+   * {@linkplain CatalogAdmin#currencyScales() currency scales}.
    *
    * @param admin the catalog admin
    * @return what was created
@@ -257,7 +283,7 @@ public final class CatalogSeed {
       ServiceDefinition service = admin.findService(draft.slug()).orElseThrow();
       List<String> existingPlans =
           admin.listPlans(service.id()).stream().map(p -> p.plan().slug()).toList();
-      for (PlanDraft plan : plans(draft.slug())) {
+      for (PlanDraft plan : plans(draft.slug(), admin.currencyScales())) {
         if (!existingPlans.contains(plan.slug())
             && created(() -> admin.createPlan(service.id(), plan))) {
           plans++;

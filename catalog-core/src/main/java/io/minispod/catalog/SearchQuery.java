@@ -3,6 +3,7 @@ package io.minispod.catalog;
 import io.minispod.FieldErrors;
 import io.minispod.catalog.internal.CatalogValidation;
 import io.minispod.catalog.internal.SearchText;
+import java.util.Currency;
 import java.util.Objects;
 
 /**
@@ -17,14 +18,23 @@ import java.util.Objects;
  * ({@code "gho"} finds Ghost, {@code "blog"} finds "blogging"). Characters such as {@code %},
  * {@code _} or {@code '} are therefore separators, never patterns; a text without any word matches
  * nothing. Field names in errors are those of the HTTP contract ({@code q}, {@code category},
- * {@code tag}, {@code maxPrice}, {@code page}, {@code size}).
+ * {@code tag}, {@code maxPrice}, {@code currency}, {@code page}, {@code size}).
+ *
+ * <p>Prices are compared only within one currency; the catalog never converts. {@code maxPrice}
+ * therefore needs a {@code currency}: it keeps the services with an active plan in that currency
+ * whose monthly equivalent (a yearly price divided by twelve, rounded up) is at most that many
+ * minor units. A {@code currency} alone keeps the services with an active plan in it. {@link
+ * SearchSort#PRICE} groups services by currency (by ISO 4217 code) and orders each group by its
+ * cheapest plan.
  *
  * @param text words to find, at most {@value #MAX_TEXT_LENGTH} characters and {@value #MAX_WORDS}
  *     words of at most {@value #MAX_WORD_LENGTH} characters, or {@code null}
  * @param categorySlug only services of this category, or {@code null}
  * @param tag only services with this tag, or {@code null}
- * @param maxPrice only services with an active plan whose monthly equivalent price is at most this
- *     many minor units (of the plan's own currency), or {@code null}
+ * @param maxPrice only services with an active plan in {@code currency} whose monthly equivalent
+ *     price is at most this many minor units of it, or {@code null}; requires {@code currency}
+ * @param currency only services with an active plan in this currency, or {@code null} for any (then
+ *     {@code maxPrice} must be {@code null} too)
  * @param available only services with an active plan that has free capacity
  * @param sort the order
  * @param page which page
@@ -34,6 +44,7 @@ public record SearchQuery(
     String categorySlug,
     String tag,
     Long maxPrice,
+    Currency currency,
     boolean available,
     SearchSort sort,
     PageRequest page) {
@@ -57,7 +68,32 @@ public record SearchQuery(
     Objects.requireNonNull(page, "page");
     FieldErrors errors = new FieldErrors();
     check(errors, text, categorySlug, tag, maxPrice);
+    requireCurrencyForMaxPrice(errors, maxPrice, currency != null);
     errors.throwIfAny();
+  }
+
+  private static void requireCurrencyForMaxPrice(
+      FieldErrors errors, Long maxPrice, boolean hasCurrency) {
+    errors.require(
+        maxPrice == null || hasCurrency,
+        "currency",
+        "is required with maxPrice: prices are compared only within one currency");
+  }
+
+  /** The currency of a code, or {@code null} (with the problem recorded) if it is not one. */
+  private static Currency parseCurrency(FieldErrors errors, String code) {
+    if (code == null) {
+      return null;
+    }
+    try {
+      return Currency.getInstance(code);
+    } catch (IllegalArgumentException e) {
+      errors.require(
+          false,
+          "currency",
+          "must be an ISO 4217 currency code such as IDR or USD, was '" + code + "'");
+      return null;
+    }
   }
 
   private static void check(
@@ -115,6 +151,7 @@ public record SearchQuery(
     private String categorySlug;
     private String tag;
     private Long maxPrice;
+    private String currency;
     private boolean available;
     private SearchSort sort = SearchSort.RELEVANCE;
     private int page = 1;
@@ -156,13 +193,26 @@ public record SearchQuery(
     }
 
     /**
-     * Keeps services with an active plan at or below a monthly price.
+     * Keeps services with an active plan at or below a monthly price in the {@linkplain
+     * #currency(String) currency}, which must be given too.
      *
      * @param maxPrice minor units, or {@code null} for any price
      * @return this builder
      */
     public Builder maxPrice(Long maxPrice) {
       this.maxPrice = maxPrice;
+      return this;
+    }
+
+    /**
+     * Keeps services with an active plan in one currency; the currency {@linkplain #maxPrice(Long)
+     * maxPrice} is in.
+     *
+     * @param currencyCode an ISO 4217 code such as {@code IDR}, or {@code null} for any currency
+     * @return this builder
+     */
+    public Builder currency(String currencyCode) {
+      this.currency = currencyCode;
       return this;
     }
 
@@ -210,10 +260,12 @@ public record SearchQuery(
     public SearchQuery build() {
       FieldErrors errors = new FieldErrors();
       check(errors, text, categorySlug, tag, maxPrice);
+      Currency parsed = parseCurrency(errors, currency);
+      requireCurrencyForMaxPrice(errors, maxPrice, currency != null);
       PageRequest.check(errors, page, size);
       errors.throwIfAny();
       return new SearchQuery(
-          text, categorySlug, tag, maxPrice, available, sort, PageRequest.of(page, size));
+          text, categorySlug, tag, maxPrice, parsed, available, sort, PageRequest.of(page, size));
     }
   }
 }

@@ -10,8 +10,10 @@ public enum SearchSort {
   /** By name, case-insensitively. */
   NAME,
   /**
-   * By the cheapest active plan's monthly equivalent, lowest first; services without an active plan
-   * last.
+   * By price, never across currencies: services are grouped by the currency of their plans (by ISO
+   * 4217 code, {@code EUR} before {@code IDR} before {@code USD}), and within a group ordered by
+   * the cheapest active plan's monthly equivalent, lowest first; services without an active plan
+   * last. With a {@linkplain SearchQuery#currency() currency} filter there is one group.
    */
   PRICE,
   /** By live subscriptions (the quota used by all the service's plans), most first. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minispod.ErrorCode;
 import io.minispod.ValidationException;
+import io.minispod.billing.CurrencyScales;
 import io.minispod.billing.Price;
 import io.minispod.catalog.template.AppTemplate;
 import io.minispod.catalog.template.Resources;
@@ -591,6 +592,63 @@ final class CatalogAdminIT {
                 .currency()
                 .getCurrencyCode())
         .isEqualTo("USD");
+  }
+
+  @Test
+  void createAndUpdatePlan_currencyBillingRefuses_isValidationFailedAndNothingIsWritten() {
+    ServiceDefinition gold = newService("gold");
+    long poolsBefore = pools();
+    for (String code : List.of("XAU", "XXX")) {
+      PlanDraft draft =
+          new PlanDraft(
+              "bar", "Bar", 1, Price.monthly(1, code), new Resources(1, 1, 1), 1L, Map.of());
+      assertThatThrownBy(() -> admin.createPlan(gold.id(), draft))
+          .as(code)
+          .isInstanceOfSatisfying(
+              ValidationException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+                assertThat(e.fieldErrors()).containsOnlyKeys("price.currency");
+                assertThat(e.fieldErrors().get("price.currency")).contains(code);
+              });
+    }
+    assertThat(admin.listPlans(gold.id())).isEmpty();
+    assertThat(pools()).as("no pool was defined for a refused plan").isEqualTo(poolsBefore);
+
+    PlanDetails basic = admin.createPlan(gold.id(), Fixtures.plan("basic", 1, 1000, 5));
+    assertThatThrownBy(
+            () ->
+                admin.updatePlan(
+                    gold.id(),
+                    basic.plan().id(),
+                    PlanUpdate.builder().price(Price.monthly(1, "XAU")).build()))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors()).containsKey("price.currency"));
+    assertThat(admin.getPlan(gold.id(), basic.plan().id()).plan().price())
+        .isEqualTo(Price.monthly(1000, "IDR"));
+  }
+
+  @Test
+  void createPlan_currencyWithAConfiguredScale_isAcceptedAsBillingWouldBe() {
+    CurrencyScales scales = CurrencyScales.iso4217().withScale("XAU", 3);
+    try (Catalog goldCatalog =
+        Catalog.builder(db.dataSource(), quota)
+            .listenForChanges(false)
+            .currencyScales(scales)
+            .build()) {
+      assertThat(goldCatalog.admin().currencyScales()).isEqualTo(scales);
+      ServiceDefinition bullion =
+          goldCatalog
+              .admin()
+              .createService(Fixtures.service("bullion", "Bullion", "apps", "Gold by the gram."));
+      PlanDraft gram =
+          new PlanDraft(
+              "gram", "Gram", 1, Price.monthly(1_000, "XAU"), new Resources(1, 1, 1), 1L, Map.of());
+      assertThat(goldCatalog.admin().createPlan(bullion.id(), gram).plan().price())
+          .isEqualTo(Price.monthly(1_000, "XAU"));
+    }
+    assertThat(admin.currencyScales()).isEqualTo(CurrencyScales.iso4217());
   }
 
   @Test

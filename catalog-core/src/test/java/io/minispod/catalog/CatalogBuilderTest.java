@@ -50,6 +50,17 @@ final class CatalogBuilderTest {
   }
 
   @Test
+  void listenerCheckIntervalAndCurrencyScales_badValues_areRefused() {
+    assertThatThrownBy(() -> builder().listenerCheckInterval(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("listener check interval");
+    assertThatThrownBy(() -> builder().listenerCheckInterval(null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> builder().currencyScales(null))
+        .isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void build_listenerOff_startsNoThreadAndClosesCleanly() {
     try (Catalog catalog =
         builder()
@@ -57,10 +68,15 @@ final class CatalogBuilderTest {
             .cacheMaximumSize(5)
             .catalogCacheExpiry(Duration.ofMinutes(1))
             .quotaCacheExpiry(Duration.ofSeconds(1))
+            .listenerCheckInterval(Duration.ofSeconds(1))
+            .currencyScales(io.minispod.billing.CurrencyScales.iso4217().withScale("IDR", 0))
             .listenForChanges(false)
             .build()) {
       org.assertj.core.api.Assertions.assertThat(catalog.isListening()).isFalse();
       catalog.port().quotaChanged(java.util.List.of());
+      org.assertj.core.api.Assertions.assertThat(
+              catalog.admin().currencyScales().scaleOf(java.util.Currency.getInstance("IDR")))
+          .isZero();
     }
   }
 }

@@ -3,11 +3,13 @@ package io.minispod.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.minispod.quota.AllocationRequest;
 import io.minispod.quota.QuotaItem;
 import io.minispod.quota.QuotaManager;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
+import io.minispod.testkit.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -270,6 +272,37 @@ final class CatalogCacheIT {
                     .service()
                     .name()
                     .equals("Still Here"));
+  }
+
+  @Test
+  void listener_connectionDroppedSilently_isReplacedWithinTheCheckIntervalAndCachesDropped()
+      throws Exception {
+    newServiceWithPlan("silent", 5);
+    Duration checkInterval = Duration.ofMillis(500);
+    try (SilentDropProxy proxy = SilentDropProxy.to(db.jdbcUrl());
+        HikariDataSource viaProxy = PostgresServer.shared().pool(proxy.jdbcUrl(), 4);
+        Catalog nodeC =
+            Catalog.builder(viaProxy, quotaA).listenerCheckInterval(checkInterval).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(nodeC::isListening);
+      assertThat(nodeC.service().getServiceDetails("silent").service().name())
+          .isEqualTo("Service silent");
+      // Only the listener's connection stays open through the proxy; then it goes silent: the
+      // server still has the LISTEN, but nothing reaches either end and neither end is told.
+      viaProxy.getHikariPoolMXBean().softEvictConnections();
+      proxy.dropOpenLinksSilently();
+
+      ServiceDefinition silent = nodeA.admin().findService("silent").orElseThrow();
+      nodeA.admin().updateService(silent.id(), ServiceUpdate.builder().name("Heard").build());
+
+      // Next check (at most one interval away) gets no answer within one interval; the listener
+      // reconnects (back-off 100 ms) and drops every cached entry, since it may have missed some.
+      await()
+          .atMost(checkInterval.multipliedBy(3).plusSeconds(2))
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> nodeC.service().getServiceDetails("silent").service().name().equals("Heard"));
+      assertThat(nodeC.isListening()).isTrue();
+    }
   }
 
   /**

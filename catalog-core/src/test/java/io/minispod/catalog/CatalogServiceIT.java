@@ -158,7 +158,8 @@ final class CatalogServiceIT {
         service.getServicesByCategory("automation", PageRequest.first()).items().get(0);
     assertThat(n8n.slug()).isEqualTo("n8n");
     assertThat(n8n.category().slug()).isEqualTo("automation");
-    assertThat(n8n.startingPrice()).isEqualTo(Price.monthly(100_000, "IDR"));
+    // IDR 100,000.00 at ISO 4217's two decimals, the catalog's default scale.
+    assertThat(n8n.startingPrice()).isEqualTo(Price.monthly(10_000_000, "IDR"));
     assertThat(n8n.planCount()).isEqualTo(3);
     assertThat(n8n.tags()).contains("workflow");
     ServiceSummary inactive =
@@ -210,7 +211,7 @@ final class CatalogServiceIT {
             org.assertj.core.groups.Tuple.tuple("pro", 2, 20L),
             org.assertj.core.groups.Tuple.tuple("business", 3, 10L));
     PlanDetails pro = details.plans().get(1);
-    assertThat(pro.plan().price()).isEqualTo(Price.monthly(250_000, "IDR"));
+    assertThat(pro.plan().price()).isEqualTo(Price.monthly(25_000_000, "IDR"));
     assertThat(pro.plan().resources()).isEqualTo(new Resources(1000, 1024, 5));
     assertThat(pro.plan().features()).containsEntry("customDomain", true);
     assertThat(pro.quota().available()).isEqualTo(20);
@@ -325,11 +326,16 @@ final class CatalogServiceIT {
 
   @Test
   void searchServices_maxPrice_keepsServicesWithACheapEnoughActivePlan() {
-    assertThat(slugs(search(SearchQuery.builder().category("widgets").maxPrice(2000L))))
+    assertThat(
+            slugs(
+                search(SearchQuery.builder().category("widgets").maxPrice(2000L).currency("IDR"))))
         .containsExactly("widget-01", "widget-02", "widget-03");
-    assertThat(slugs(search(SearchQuery.builder().maxPrice(100_000L).text("n8n"))))
+    assertThat(
+            slugs(search(SearchQuery.builder().maxPrice(10_000_000L).currency("IDR").text("n8n"))))
         .containsExactly("n8n");
-    assertThat(search(SearchQuery.builder().maxPrice(99_999L).text("n8n")).total()).isZero();
+    assertThat(
+            search(SearchQuery.builder().maxPrice(9_999_999L).currency("IDR").text("n8n")).total())
+        .isZero();
   }
 
   @Test

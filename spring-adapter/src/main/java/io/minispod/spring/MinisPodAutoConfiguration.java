@@ -173,6 +173,7 @@ public class MinisPodAutoConfiguration {
    *
    * @param dataSource the host's database
    * @param quotaManager the quota manager
+   * @param billing the billing service, whose currency scales the catalog's prices follow
    * @param properties cache settings and seeding
    * @param clock the clock
    * @return the catalog, closed with the context
@@ -182,11 +183,13 @@ public class MinisPodAutoConfiguration {
   public Catalog minisPodCatalog(
       DataSource dataSource,
       QuotaManager quotaManager,
+      BillingService billing,
       MinisPodProperties properties,
       Clock clock) {
     MinisPodProperties.Cache cache = properties.getCache();
     Catalog catalog =
         Catalog.builder(dataSource, quotaManager)
+            .currencyScales(billing.currencyScales())
             .clock(clock)
             .cacheMaximumSize(cache.getMaximumSize())
             .catalogCacheExpiry(cache.getCatalogExpiry())

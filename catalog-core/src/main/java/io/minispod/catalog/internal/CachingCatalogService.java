@@ -60,7 +60,7 @@ final class CachingCatalogService implements CatalogService {
     }
     List<UUID> found =
         caches.search(
-            new CatalogStore.SearchKey(List.of(), categorySlug, null, null, SearchSort.NAME),
+            new CatalogStore.SearchKey(List.of(), categorySlug, null, null, null, SearchSort.NAME),
             this::search);
     return page(hits(found.subList(from(found, page), to(found, page))), found.size(), page);
   }

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * The catalog's caches, all bounded: the catalog structure (categories, services by slug, the hits
- * of searches and category listings) and each plan's quota figures.
+ * of searches and category listings) and each plan's quota figures. Entries age by the catalog's
+ * clock ({@link ClockTicker}), not by the JVM's own timer, so that tests move time.
  *
  * <p>A load that overlaps an invalidation must not put back what it read before the change. Each
  * group of caches therefore has an epoch that every invalidation advances before it removes
@@ -45,7 +45,7 @@ final class CatalogCaches {
   private final Cache<UUID, QuotaFigures> quota;
 
   CatalogCaches(Clock clock, long maximumSize, Duration structureExpiry, Duration quotaExpiry) {
-    Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+    Ticker ticker = new ClockTicker(clock);
     categories = build(ticker, 1, structureExpiry);
     services = build(ticker, maximumSize, structureExpiry);
     servicesById = build(ticker, maximumSize, structureExpiry);

@@ -1,5 +1,6 @@
 package io.minispod.catalog.internal;
 
+import io.minispod.billing.CurrencyScales;
 import io.minispod.catalog.CatalogAdmin;
 import io.minispod.catalog.CatalogNotFoundException;
 import io.minispod.catalog.CatalogPort;
@@ -16,7 +17,6 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
-import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.slf4j.Logger;
@@ -40,29 +40,58 @@ public final class CatalogNode implements CatalogPort, AutoCloseable {
   private final ChangeListener listener;
 
   /**
-   * Wires a node's catalog.
+   * How one node's catalog is set up; {@link io.minispod.catalog.CatalogBuilder} documents each.
    *
-   * @param dataSource the migrated database
-   * @param quota the quota manager the plans' pools live in
    * @param clock the clock for timestamps and cache expiry
    * @param cacheMaximumSize the bound of each cache
    * @param catalogExpiry how long catalog structure is cached
    * @param quotaExpiry how long quota figures are cached
    * @param listenForChanges whether to LISTEN for other nodes' changes
+   * @param listenerCheckInterval how often the listener checks that its connection answers
+   * @param currencyScales the scales prices are checked against, billing's
    */
-  public CatalogNode(
-      DataSource dataSource,
-      QuotaManager quota,
+  public record Settings(
       Clock clock,
       long cacheMaximumSize,
       Duration catalogExpiry,
       Duration quotaExpiry,
-      boolean listenForChanges) {
+      boolean listenForChanges,
+      Duration listenerCheckInterval,
+      CurrencyScales currencyScales) {
+
+    /** Checks that nothing is missing. */
+    public Settings {
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(catalogExpiry, "catalogExpiry");
+      Objects.requireNonNull(quotaExpiry, "quotaExpiry");
+      Objects.requireNonNull(listenerCheckInterval, "listenerCheckInterval");
+      Objects.requireNonNull(currencyScales, "currencyScales");
+    }
+  }
+
+  /**
+   * Wires a node's catalog.
+   *
+   * @param dataSource the migrated database
+   * @param quota the quota manager the plans' pools live in
+   * @param settings clock, caches, listener and currency scales
+   */
+  public CatalogNode(DataSource dataSource, QuotaManager quota, Settings settings) {
     this.dsl = dsl(dataSource);
-    this.caches = new CatalogCaches(clock, cacheMaximumSize, catalogExpiry, quotaExpiry);
+    this.caches =
+        new CatalogCaches(
+            settings.clock(),
+            settings.cacheMaximumSize(),
+            settings.catalogExpiry(),
+            settings.quotaExpiry());
     this.service = new CachingCatalogService(dsl, store, caches, quota);
-    this.admin = new DefaultCatalogAdmin(dsl, store, caches, quota, clock);
-    this.listener = listenForChanges ? new ChangeListener(dataSource, nodeId, caches) : null;
+    this.admin =
+        new DefaultCatalogAdmin(
+            dsl, store, caches, quota, settings.clock(), settings.currencyScales());
+    this.listener =
+        settings.listenForChanges()
+            ? new ChangeListener(dataSource, nodeId, caches, settings.listenerCheckInterval())
+            : null;
   }
 
   /**
@@ -73,7 +102,8 @@ public final class CatalogNode implements CatalogPort, AutoCloseable {
    * @return a context over it
    */
   public static DSLContext dsl(DataSource dataSource) {
-    return DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
+    return DSL.using(
+        dataSource, SQLDialect.POSTGRES, new org.jooq.conf.Settings().withExecuteLogging(false));
   }
 
   /**

@@ -326,16 +326,17 @@ final class CatalogStore {
                       .from(SERVICE_SEARCH_TERM)
                       .where(SERVICE_SEARCH_TERM.SERVICE_ID.eq(SERVICE.SERVICE_ID), matches)));
     }
+    // Prices are compared within one currency only: SearchQuery requires a currency with maxPrice.
+    Condition pricedPlan = PLAN.SERVICE_ID.eq(SERVICE.SERVICE_ID).and(PLAN.ACTIVE.isTrue());
+    if (key.currency() != null) {
+      pricedPlan = pricedPlan.and(PLAN.PRICE_CURRENCY.eq(key.currency()));
+    }
     if (key.maxPrice() != null) {
       condition =
           condition.and(
-              exists(
-                  selectOne()
-                      .from(PLAN)
-                      .where(
-                          PLAN.SERVICE_ID.eq(SERVICE.SERVICE_ID),
-                          PLAN.ACTIVE.isTrue(),
-                          MONTHLY_PRICE.le(key.maxPrice()))));
+              exists(selectOne().from(PLAN).where(pricedPlan, MONTHLY_PRICE.le(key.maxPrice()))));
+    } else if (key.currency() != null) {
+      condition = condition.and(exists(selectOne().from(PLAN).where(pricedPlan)));
     }
     List<SortField<?>> order = new ArrayList<>();
     switch (key.sort()) {
@@ -355,14 +356,21 @@ final class CatalogStore {
                 SERVICE.SLUG.asc())
             .fetch(SERVICE.SERVICE_ID);
       }
-      case PRICE ->
+      case PRICE -> {
+        // Grouped by currency, then by amount within it: the service's cheapest active plan by
+        // (currency, monthly equivalent), never an amount of one currency against another's.
+        for (Field<?> part : List.<Field<?>>of(PLAN.PRICE_CURRENCY, MONTHLY_PRICE)) {
           order.add(
-              select(min(MONTHLY_PRICE))
+              select(part)
                   .from(PLAN)
-                  .where(PLAN.SERVICE_ID.eq(SERVICE.SERVICE_ID), PLAN.ACTIVE.isTrue())
+                  .where(pricedPlan)
+                  .orderBy(PLAN.PRICE_CURRENCY, MONTHLY_PRICE)
+                  .limit(1)
                   .asField()
                   .asc()
                   .nullsLast());
+        }
+      }
       default -> {
         // NAME: the tie-breakers below are the whole order.
       }
@@ -521,7 +529,12 @@ final class CatalogStore {
    * is applied afterwards, on live quota figures, over hits in {@link SearchSort#NAME} order).
    */
   record SearchKey(
-      List<String> words, String categorySlug, String tag, Long maxPrice, SearchSort sort) {
+      List<String> words,
+      String categorySlug,
+      String tag,
+      Long maxPrice,
+      String currency,
+      SearchSort sort) {
 
     SearchKey {
       words = List.copyOf(words);
@@ -535,7 +548,13 @@ final class CatalogStore {
             case RELEVANCE -> words.isEmpty() ? SearchSort.NAME : SearchSort.RELEVANCE;
             default -> query.sort();
           };
-      return new SearchKey(words, query.categorySlug(), query.tag(), query.maxPrice(), sort);
+      return new SearchKey(
+          words,
+          query.categorySlug(),
+          query.tag(),
+          query.maxPrice(),
+          query.currency() == null ? null : query.currency().getCurrencyCode(),
+          sort);
     }
   }
 }

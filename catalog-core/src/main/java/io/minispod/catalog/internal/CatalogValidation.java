@@ -1,6 +1,8 @@
 package io.minispod.catalog.internal;
 
 import io.minispod.FieldErrors;
+import io.minispod.ValidationException;
+import io.minispod.billing.CurrencyScales;
 import io.minispod.billing.Price;
 import io.minispod.catalog.CategoryDraft;
 import io.minispod.catalog.template.AppTemplate;
@@ -455,6 +457,7 @@ public final class CatalogValidation {
   /** Checks a whole plan (a draft, or an update merged onto the stored plan). */
   static void plan(
       FieldErrors errors,
+      CurrencyScales scales,
       String slug,
       String name,
       Integer tier,
@@ -471,7 +474,7 @@ public final class CatalogValidation {
           "must be between 1 and " + MAX_TIER + ", was " + tier);
     }
     if (errors.require(price != null, "price", "is required")) {
-      price(errors, "price", price);
+      price(errors, scales, "price", price);
     }
     if (errors.require(resources != null, "resources", "is required")) {
       resources(errors, "resources", resources);
@@ -487,14 +490,23 @@ public final class CatalogValidation {
 
   /**
    * Checks what billing-core's {@link Price} leaves to the catalog: its own constructor already
-   * refuses a negative amount, an unknown currency and a missing interval.
+   * refuses a negative amount, an unknown currency and a missing interval. The currency must also
+   * have a scale, by billing's own rule ({@link CurrencyScales#scaleOf}): a plan billing would
+   * refuse to charge (XAU, XXX without a configured scale) is refused when it is written.
    */
-  static void price(FieldErrors errors, String path, Price price) {
+  static void price(FieldErrors errors, CurrencyScales scales, String path, Price price) {
     long amount = price.amount().minorUnits();
     errors.require(
         amount <= MAX_PRICE,
         path + ".amount",
         "must be between 0 and " + MAX_PRICE + " minor units, was " + amount);
+    try {
+      scales.scaleOf(price.amount().currency());
+    } catch (ValidationException e) {
+      e.fieldErrors()
+          .values()
+          .forEach(problem -> errors.require(false, path + ".currency", problem));
+    }
   }
 
   static void resources(FieldErrors errors, String path, Resources resources) {

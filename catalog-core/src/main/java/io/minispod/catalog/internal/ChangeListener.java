@@ -2,7 +2,9 @@ package io.minispod.catalog.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jooq.SQLDialect;
@@ -19,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * <p>Notifications sent while it was not listening are lost, so each time it (re)starts listening
  * it drops every cached entry. A lost connection is retried with back-off up to 30 seconds.
  *
+ * <p>A connection can also die silently: a firewall or NAT forgets it, a server fails over, and
+ * neither end is told, so the listener would wait for notifications that never come while the
+ * caches go stale. Every check interval it therefore runs {@code SELECT 1} on its connection, whose
+ * network timeout (the same interval) bounds every wait for the server; a connection that does not
+ * answer in time is given up like a broken one, and the new one starts by dropping every cached
+ * entry.
+ *
  * <p>{@code LISTEN} and {@code UNLISTEN} are the module's only SQL text outside the Flyway scripts:
  * jOOQ has no typed form of them.
  */
@@ -34,15 +43,21 @@ final class ChangeListener implements AutoCloseable {
   private final DataSource dataSource;
   private final String nodeId;
   private final CatalogCaches caches;
+  private final long checkIntervalNanos;
+  private final int answerTimeoutMillis;
   private final Thread thread;
   private final Object pause = new Object();
   private volatile boolean running = true;
   private volatile boolean listening;
 
-  ChangeListener(DataSource dataSource, String nodeId, CatalogCaches caches) {
+  ChangeListener(
+      DataSource dataSource, String nodeId, CatalogCaches caches, Duration checkInterval) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.nodeId = nodeId;
     this.caches = caches;
+    this.checkIntervalNanos = checkInterval.toNanos();
+    this.answerTimeoutMillis =
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, checkInterval.toMillis()));
     this.thread = new Thread(this::run, "minispod-catalog-listener");
     thread.setDaemon(true);
     thread.start();
@@ -60,6 +75,7 @@ final class ChangeListener implements AutoCloseable {
       try {
         connection = dataSource.getConnection();
         connection.setAutoCommit(true);
+        boundWaits(connection);
         try (Statement statement = connection.createStatement()) {
           statement.execute("LISTEN " + ChangeSignal.CHANNEL);
         }
@@ -68,12 +84,17 @@ final class ChangeListener implements AutoCloseable {
         listening = true;
         backoff = POLL_MILLIS;
         log.debug("Catalog node {} listening for changes", nodeId);
+        long nextCheck = System.nanoTime() + checkIntervalNanos;
         while (running) {
           PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
           if (notifications != null) {
             for (PGNotification notification : notifications) {
               handle(notification.getParameter());
             }
+          }
+          if (System.nanoTime() - nextCheck >= 0) {
+            ping(connection);
+            nextCheck = System.nanoTime() + checkIntervalNanos;
           }
         }
         listening = false;
@@ -100,6 +121,32 @@ final class ChangeListener implements AutoCloseable {
   }
 
   /**
+   * Makes every wait for the server on this connection end within the check interval, so that a
+   * liveness check on a silently dead connection fails rather than waits for TCP to give up
+   * (minutes). The pool resets the timeout when the connection goes back to it.
+   */
+  private void boundWaits(Connection connection) throws SQLException {
+    try {
+      connection.setNetworkTimeout(Runnable::run, answerTimeoutMillis);
+    } catch (SQLFeatureNotSupportedException e) {
+      log.warn(
+          "The data source of catalog node {} cannot bound network waits; a silently dropped"
+              + " change listener connection is then noticed only when TCP gives up",
+          nodeId,
+          e);
+    }
+  }
+
+  /**
+   * One query through the pool's proxy: the liveness check, which fails if the connection is dead
+   * and lets the pool see that it is. Notifications that arrive meanwhile are kept by the driver
+   * for the next poll.
+   */
+  private static void ping(Connection connection) {
+    DSL.using(connection, SQLDialect.POSTGRES).selectOne().fetch();
+  }
+
+  /**
    * Notifications are read from the driver's own connection, past the pool's proxy, so a pool does
    * not see that connection fail. One query through the proxy lets it see: a broken connection then
    * fails with a connection error, and pools such as HikariCP evict it rather than lend it again.
@@ -109,7 +156,7 @@ final class ChangeListener implements AutoCloseable {
       return;
     }
     try {
-      DSL.using(connection, SQLDialect.POSTGRES).selectOne().fetch();
+      ping(connection);
     } catch (RuntimeException e) {
       log.debug("The change listener's connection is broken and is discarded", e);
     }

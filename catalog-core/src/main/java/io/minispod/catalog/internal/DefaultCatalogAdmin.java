@@ -1,6 +1,7 @@
 package io.minispod.catalog.internal;
 
 import io.minispod.FieldErrors;
+import io.minispod.billing.CurrencyScales;
 import io.minispod.billing.Price;
 import io.minispod.catalog.CatalogAdmin;
 import io.minispod.catalog.CatalogConflictException;
@@ -60,14 +61,26 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
   private final CatalogCaches caches;
   private final QuotaManager quota;
   private final Clock clock;
+  private final CurrencyScales currencyScales;
 
   DefaultCatalogAdmin(
-      DSLContext dsl, CatalogStore store, CatalogCaches caches, QuotaManager quota, Clock clock) {
+      DSLContext dsl,
+      CatalogStore store,
+      CatalogCaches caches,
+      QuotaManager quota,
+      Clock clock,
+      CurrencyScales currencyScales) {
     this.dsl = dsl;
     this.store = store;
     this.caches = caches;
     this.quota = quota;
     this.clock = clock;
+    this.currencyScales = currencyScales;
+  }
+
+  @Override
+  public CurrencyScales currencyScales() {
+    return currencyScales;
   }
 
   // ---- categories
@@ -283,6 +296,7 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
     FieldErrors errors = new FieldErrors();
     CatalogValidation.plan(
         errors,
+        currencyScales,
         draft.slug(),
         draft.name(),
         draft.tier(),
@@ -354,6 +368,7 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
               FieldErrors errors = new FieldErrors();
               CatalogValidation.plan(
                   errors,
+                  currencyScales,
                   slug,
                   name,
                   tier,

@@ -111,6 +111,42 @@ final class CatalogCachesTest {
   }
 
   @Test
+  void service_afterCatalogExpiryOfTheInjectedClock_isReadAgain() {
+    caches.service("a", this::countLoad);
+    clock.advance(Duration.ofMinutes(9));
+    caches.service("a", this::countLoad);
+    assertThat(loads).as("fresh after 9 of 10 minutes").hasValue(1);
+    clock.advance(Duration.ofMinutes(1));
+    caches.service("a", this::countLoad);
+    assertThat(loads).as("expired after 10 minutes of the injected clock").hasValue(2);
+  }
+
+  @Test
+  void quota_clockSetBack_stillExpiresAfterItsExpiryOfForwardTime() {
+    UUID plan = UUID.randomUUID();
+    caches.quota(List.of(plan), missing -> Map.of(plan, new QuotaFigures(10, 1)));
+    // The wall clock is set back an hour (NTP, an operator): entries must not live an hour longer.
+    clock.set(clock.instant().minus(Duration.ofHours(1)));
+    caches.quota(List.of(plan), missing -> Map.of(plan, new QuotaFigures(10, 2)));
+    clock.advance(Duration.ofSeconds(9));
+    caches.quota(
+        List.of(plan),
+        missing -> {
+          loads.incrementAndGet();
+          return Map.of(plan, new QuotaFigures(10, 2));
+        });
+    assertThat(loads).as("still fresh after 9 s of forward time").hasValue(0);
+    clock.advance(Duration.ofSeconds(2));
+    caches.quota(
+        List.of(plan),
+        missing -> {
+          loads.incrementAndGet();
+          return Map.of(plan, new QuotaFigures(10, 2));
+        });
+    assertThat(loads).as("expired after 11 s of forward time").hasValue(1);
+  }
+
+  @Test
   void invalidateQuota_onePlan_keepsTheOthers() {
     UUID a = UUID.randomUUID();
     UUID b = UUID.randomUUID();

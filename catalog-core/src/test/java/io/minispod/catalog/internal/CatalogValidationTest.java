@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minispod.FieldErrors;
 import io.minispod.ValidationException;
+import io.minispod.billing.CurrencyScales;
 import io.minispod.billing.Price;
 import io.minispod.catalog.CatalogSeed;
 import io.minispod.catalog.CategoryDraft;
@@ -55,7 +56,7 @@ final class CatalogValidationTest {
   void service_seedDrafts_haveNoProblem() {
     for (ServiceDraft draft : CatalogSeed.services()) {
       assertThat(serviceErrors(draft)).as(draft.slug()).isEmpty();
-      for (PlanDraft plan : CatalogSeed.plans(draft.slug())) {
+      for (PlanDraft plan : CatalogSeed.plans(draft.slug(), CurrencyScales.iso4217())) {
         assertThat(planErrors(plan)).as(draft.slug() + "/" + plan.slug()).isEmpty();
       }
     }
@@ -291,10 +292,15 @@ final class CatalogValidationTest {
   }
 
   private static Map<String, String> planErrors(PlanDraft p) {
+    return planErrors(p, CurrencyScales.iso4217());
+  }
+
+  private static Map<String, String> planErrors(PlanDraft p, CurrencyScales scales) {
     return errors(
         e ->
             CatalogValidation.plan(
                 e,
+                scales,
                 p.slug(),
                 p.name(),
                 p.tier(),
@@ -352,6 +358,33 @@ final class CatalogValidationTest {
     // A price with an unknown or missing currency cannot be made: billing-core's Money refuses it.
     assertThatThrownBy(() -> Price.monthly(1, "XYZ")).isInstanceOf(ValidationException.class);
     assertThatThrownBy(() -> Price.monthly(1, null)).isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void plan_currencyBillingRefuses_isRefusedOnPriceCurrencyByBillingsRule() {
+    for (String code : List.of("XAU", "XXX", "XDR")) {
+      PlanDraft draft = Fixtures.plan("basic", 1, 1, 1);
+      PlanDraft inCode =
+          new PlanDraft(
+              draft.slug(),
+              draft.name(),
+              draft.tier(),
+              Price.monthly(1, code),
+              draft.resources(),
+              draft.quotaTotal(),
+              draft.features());
+      String problem = planErrors(inCode).get("price.currency");
+      assertThat(problem).as(code).contains(code).contains("minor unit");
+      // The same message billing gives: one rule, billing-core's, not a copy of it.
+      assertThatThrownBy(
+              () -> CurrencyScales.iso4217().scaleOf(java.util.Currency.getInstance(code)))
+          .isInstanceOfSatisfying(
+              ValidationException.class,
+              e -> assertThat(e.fieldErrors()).containsEntry("currency", problem));
+      // A scale configured for it, as billing would be, makes it acceptable.
+      assertThat(planErrors(inCode, CurrencyScales.iso4217().withScale(code, 3))).isEmpty();
+    }
+    assertThat(planErrors(Fixtures.plan("basic", 1, 1, 1))).isEmpty();
   }
 
   @Test

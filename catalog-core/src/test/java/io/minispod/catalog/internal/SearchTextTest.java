@@ -75,13 +75,49 @@ final class SearchTextTest {
                     .category("c".repeat(64))
                     .tag("t".repeat(33))
                     .maxPrice(-1L)
+                    .currency("RUPIAH")
                     .page(0, 0)
                     .build())
         .isInstanceOfSatisfying(
             ValidationException.class,
             e ->
                 assertThat(e.fieldErrors())
-                    .containsOnlyKeys("q", "category", "tag", "maxPrice", "page", "size"));
+                    .containsOnlyKeys(
+                        "q", "category", "tag", "maxPrice", "currency", "page", "size"));
+  }
+
+  @Test
+  void searchQuery_maxPriceWithoutCurrency_isRefusedNamingCurrency() {
+    assertThatThrownBy(() -> SearchQuery.builder().maxPrice(100_000L).build())
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e ->
+                assertThat(e.fieldErrors())
+                    .containsOnlyKeys("currency")
+                    .extractingByKey("currency")
+                    .asString()
+                    .contains("required with maxPrice"));
+    assertThatThrownBy(
+            () ->
+                new SearchQuery(
+                    null, null, null, 1L, null, false, SearchSort.PRICE, PageRequest.first()))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors()).containsOnlyKeys("currency"));
+  }
+
+  @Test
+  void searchQuery_currency_isParsedAndKeyedByCode() {
+    SearchQuery query = SearchQuery.builder().maxPrice(500L).currency("USD").build();
+    assertThat(query.currency()).isEqualTo(java.util.Currency.getInstance("USD"));
+    assertThat(CatalogStore.SearchKey.of(query).currency()).isEqualTo("USD");
+    assertThat(CatalogStore.SearchKey.of(query).maxPrice()).isEqualTo(500L);
+    assertThat(SearchQuery.builder().currency("IDR").build().maxPrice()).isNull();
+    assertThat(CatalogStore.SearchKey.of(SearchQuery.builder().build()).currency()).isNull();
+    assertThatThrownBy(() -> SearchQuery.builder().currency("idr").build())
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors().get("currency")).contains("ISO 4217", "'idr'"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.minispod.catalog.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minispod.billing.CurrencyScales;
 import io.minispod.catalog.CatalogSeed;
 import io.minispod.catalog.PlanDraft;
 import java.security.SecureRandom;
@@ -156,10 +157,12 @@ final class AppTemplateTest {
               assertThat(c.image()).isEqualTo(CatalogSeed.MYSQL_IMAGE);
               assertThat(c.volumePath()).isEqualTo("/var/lib/mysql");
             });
-    assertThat(CatalogSeed.plans("n8n"))
+    assertThat(CatalogSeed.plans("n8n", CurrencyScales.iso4217()))
         .extracting(PlanDraft::slug)
         .containsExactly("basic", "pro", "business");
-    assertThat(CatalogSeed.plans("ghost")).extracting(PlanDraft::tier).containsExactly(1, 2, 3);
-    assertThat(CatalogSeed.plans("other")).isEmpty();
+    assertThat(CatalogSeed.plans("ghost", CurrencyScales.iso4217()))
+        .extracting(PlanDraft::tier)
+        .containsExactly(1, 2, 3);
+    assertThat(CatalogSeed.plans("other", CurrencyScales.iso4217())).isEmpty();
   }
 }

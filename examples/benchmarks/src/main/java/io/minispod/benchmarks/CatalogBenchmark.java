@@ -318,6 +318,7 @@ final class CatalogBenchmark {
         query.categorySlug(),
         query.tag(),
         1_000_000_000_000L + i,
+        java.util.Currency.getInstance("IDR"),
         query.available(),
         query.sort(),
         query.page());
@@ -336,7 +337,7 @@ final class CatalogBenchmark {
       query.category(CATEGORIES[random.nextInt(CATEGORIES.length)]);
     }
     if (random.nextInt(8) == 0) {
-      query.maxPrice((long) (1 + random.nextInt(40)) * 50_000);
+      query.maxPrice((long) (1 + random.nextInt(40)) * 50_000).currency("IDR");
     }
     if (random.nextInt(6) == 0) {
       query.available(true);

@@ -18,7 +18,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The public catalog: categories, services of a category, one service, search. */
+/**
+ * The public catalog: categories, services of a category, one service, search. Search's {@code
+ * maxPrice} (minor units) needs {@code currency} (an ISO 4217 code): prices are compared only
+ * within one currency, so {@code maxPrice} without it is a 400 naming {@code currency}; {@code
+ * currency} alone keeps the services priced in it, and {@code sort=price} groups services by
+ * currency, cheapest first within each.
+ */
 @RestController
 @RequestMapping("/api/catalog")
 class CatalogController {
@@ -54,6 +60,7 @@ class CatalogController {
       @RequestParam(required = false) String category,
       @RequestParam(required = false) String tag,
       @RequestParam(required = false) Long maxPrice,
+      @RequestParam(required = false) String currency,
       @RequestParam(defaultValue = "false") boolean available,
       @RequestParam(required = false) String sort,
       @RequestParam(defaultValue = "1") int page,
@@ -65,6 +72,7 @@ class CatalogController {
             .category(blankToNull(category))
             .tag(blankToNull(tag))
             .maxPrice(maxPrice)
+            .currency(blankToNull(currency))
             .available(available)
             .sort(sort(sort))
             .page(page, size)
