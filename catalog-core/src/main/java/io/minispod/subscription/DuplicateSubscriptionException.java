@@ -3,7 +3,6 @@ package io.minispod.subscription;
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
 import io.minispod.catalog.Plan;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,20 +31,10 @@ public final class DuplicateSubscriptionException extends MinisPodException {
                 existing.userId(), existing.serviceSlug(), existing.id(), existing.plan().slug()),
         Map.of(
             "existingSubscriptionId", existing.id().toString(),
-            "currentPlan", planDetails(existing.plan()),
-            "upgradeOptions",
-                upgradeOptions.stream().map(DuplicateSubscriptionException::planDetails).toList()));
+            "currentPlan", PlanReferences.of(existing.plan()),
+            "upgradeOptions", upgradeOptions.stream().map(PlanReferences::of).toList()));
     this.existing = existing;
     this.upgradeOptions = List.copyOf(upgradeOptions);
-  }
-
-  private static Map<String, Object> planDetails(Plan plan) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("id", plan.id().toString());
-    details.put("slug", plan.slug());
-    details.put("name", plan.name());
-    details.put("tier", plan.tier());
-    return details;
   }
 
   /**

@@ -19,6 +19,10 @@ import java.util.UUID;
  * @param usage its latest measured usage, or {@code null} when none was measured
  * @param lastHealthCheck its latest health check, or {@code null} before the first
  * @param env the environment variables its owner set
+ * @param customDomain the host name its owner chose to serve it on besides {@code url}, or {@code
+ *     null}
+ * @param recommendation the plan its usage suggests upgrading to, or {@code null} when usage gives
+ *     no reason (or it is not running)
  * @param createdAt when it was created
  */
 public record Instance(
@@ -32,6 +36,8 @@ public record Instance(
     ResourceUsage usage,
     HealthCheck lastHealthCheck,
     Map<String, String> env,
+    String customDomain,
+    UpgradeRecommendation recommendation,
     Instant createdAt) {
 
   /** Copies the environment. */

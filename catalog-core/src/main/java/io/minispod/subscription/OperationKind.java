@@ -8,7 +8,10 @@ public enum OperationKind {
   UPGRADE,
   /** Deprovisions the instance, refunds what the cancellation policy grants, releases quota. */
   CANCEL,
-  /** Changes the instance's environment variables. */
+  /**
+   * Changes the instance's configuration: its environment variables, its custom domain, or both
+   * (the name dates from when the environment was all it changed).
+   */
   UPDATE_ENV,
   /**
    * Makes the platform match the subscription again (the instance reconciler found its instance

@@ -199,7 +199,8 @@ public final class SubscriptionsBuilder {
 
   /**
    * How often each instance is health-checked, and after how many results in a row it changes
-   * between running and degraded. Default: every minute, 3 in a row.
+   * between running and degraded (and after how many checks in a row with usage above {@link
+   * #usageAlertRatio} it is recommended an upgrade). Default: every minute, 3 in a row.
    *
    * @param interval the pause between two checks of one instance
    * @param threshold results in a row, at least 1
@@ -216,7 +217,8 @@ public final class SubscriptionsBuilder {
 
   /**
    * The share of a plan's CPU, memory or storage above which the health monitor alerts with an
-   * upgrade suggestion. Default: 0.9.
+   * upgrade suggestion, and which, exceeded for the health threshold's number of checks in a row,
+   * gives the instance an upgrade recommendation ({@link Instance#recommendation()}). Default: 0.9.
    *
    * @param ratio above 0 and at most 1
    * @return this builder

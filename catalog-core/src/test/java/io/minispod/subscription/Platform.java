@@ -108,6 +108,17 @@ final class Platform implements AutoCloseable {
    * app with a MySQL companion and generated secrets).
    */
   ServiceDefinition service(long basicCapacity, long proCapacity, long businessCapacity) {
+    return service(basicCapacity, proCapacity, businessCapacity, Map.of(), Map.of(), Map.of());
+  }
+
+  /** A service as {@link #service(long, long, long)} makes it, its plans with these features. */
+  ServiceDefinition service(
+      long basicCapacity,
+      long proCapacity,
+      long businessCapacity,
+      Map<String, Object> basicFeatures,
+      Map<String, Object> proFeatures,
+      Map<String, Object> businessFeatures) {
     CatalogAdmin admin = catalog.admin();
     if (admin.listCategories().stream().noneMatch(c -> c.slug().equals("testing"))) {
       admin.createCategory(new CategoryDraft("testing", "Testing", "Services made by tests", 99));
@@ -122,13 +133,19 @@ final class Platform implements AutoCloseable {
                 "A test service",
                 List.of("test"),
                 CatalogSeed.ghostTemplate()));
-    admin.createPlan(service.id(), plan("basic", 1, 100_000, basicCapacity));
-    admin.createPlan(service.id(), plan("pro", 2, 250_000, proCapacity));
-    admin.createPlan(service.id(), plan("business", 3, 400_000, businessCapacity));
+    admin.createPlan(service.id(), plan("basic", 1, 100_000, basicCapacity, basicFeatures));
+    admin.createPlan(service.id(), plan("pro", 2, 250_000, proCapacity, proFeatures));
+    admin.createPlan(
+        service.id(), plan("business", 3, 400_000, businessCapacity, businessFeatures));
     return service;
   }
 
   static PlanDraft plan(String slug, int tier, long amount, long capacity) {
+    return plan(slug, tier, amount, capacity, Map.of());
+  }
+
+  static PlanDraft plan(
+      String slug, int tier, long amount, long capacity, Map<String, Object> features) {
     return new PlanDraft(
         slug,
         Character.toUpperCase(slug.charAt(0)) + slug.substring(1),
@@ -136,7 +153,7 @@ final class Platform implements AutoCloseable {
         Price.monthly(amount, IDR),
         new Resources(500 * tier, 512 * tier, 5 * tier),
         capacity,
-        Map.of());
+        features);
   }
 
   @Override

@@ -56,9 +56,10 @@ import org.slf4j.LoggerFactory;
  * PersistentVolumeClaim sized by the plan, a Deployment (one replica, Recreate, requests = limits
  * for CPU, memory and ephemeral storage, the template's probes, non-root, read-only root file
  * system with size-limited scratch directories, all capabilities dropped, RuntimeDefault seccomp,
- * no service-account token) and a Service; an Ingress (with TLS from cert-manager when an issuer is
- * configured); and NetworkPolicies letting the ingress controller reach the app port and the
- * instance's components reach each other.
+ * no service-account token) and a Service; an Ingress for its host and its custom domain, if it has
+ * one (each with TLS from cert-manager when an issuer is configured; the app is told the custom
+ * domain as its host); and NetworkPolicies letting the ingress controller reach the app port and
+ * the instance's components reach each other.
  *
  * <p>Failures are {@link ProvisioningException}s of a {@link FailureReason} category; what the
  * cluster said is in their platform detail and in the log under their reference, never in what
@@ -750,9 +751,15 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
                     .list()
                     .getItems())) {
       for (IngressTLS tls : ingress.getSpec().getTls()) {
-        if (tls.getSecretName() != null) {
+        if (tls.getSecretName() != null && !tlsSecrets.contains(tls.getSecretName())) {
           tlsSecrets.add(tls.getSecretName());
         }
+      }
+      // A custom domain removed earlier leaves its certificate behind (cert-manager keeps the
+      // Secrets it wrote): removed with the instance.
+      String domainTls = Names.domainTlsSecret(ingress.getMetadata().getName());
+      if (settings.clusterIssuer() != null && !tlsSecrets.contains(domainTls)) {
+        tlsSecrets.add(domainTls);
       }
     }
     for (Class<? extends HasMetadata> kind : InstanceKinds.ALL) {

@@ -33,6 +33,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -124,6 +126,13 @@ final class ManifestRenderer {
    * @return the problem, or {@code null} when the spec can be rendered
    */
   String problem(InstanceSpec spec) {
+    if (spec.customDomain() != null && settings.inBaseDomain(spec.customDomain())) {
+      return "custom domain "
+          + spec.customDomain()
+          + " lies in the base domain "
+          + settings.baseDomain()
+          + ", where it could take another instance's host";
+    }
     for (ContainerSpec c : components(spec)) {
       for (String key : c.env().keySet()) {
         if (!ENV_KEY.matcher(key).matches()) {
@@ -596,6 +605,12 @@ final class ManifestRenderer {
         .build();
   }
 
+  /**
+   * The instance's Ingress: a rule for its host and, when it has one, a rule for its custom domain,
+   * both to the app's Service. With an issuer each host has a TLS entry with a certificate of its
+   * own, so that a custom domain whose DNS does not point here yet (and so gets no certificate)
+   * leaves the instance's own certificate alone.
+   */
   private Ingress ingress(String namespace, InstanceSpec spec) {
     ObjectMeta meta =
         meta(Names.ingress(spec.subdomain()), namespace, componentLabels(spec, spec.app()));
@@ -603,39 +618,51 @@ final class ManifestRenderer {
       meta.setAnnotations(
           sorted(Map.of("cert-manager.io/cluster-issuer", settings.clusterIssuer())));
     }
+    List<String> hosts = new ArrayList<>(List.of(settings.host(spec)));
+    List<String> tlsSecrets = new ArrayList<>(List.of(Names.tlsSecret(spec.subdomain())));
+    if (spec.customDomain() != null) {
+      hosts.add(spec.customDomain());
+      tlsSecrets.add(Names.domainTlsSecret(spec.subdomain()));
+    }
     IngressBuilder ingress =
         new IngressBuilder()
             .withMetadata(meta)
             .withNewSpec()
             .withIngressClassName(settings.ingressClass())
-            .addNewRule()
-            .withHost(settings.host(spec))
-            .withNewHttp()
-            .addNewPath()
-            .withPath("/")
-            .withPathType("Prefix")
-            .withNewBackend()
-            .withNewService()
-            .withName(Names.service(spec.subdomain(), spec.app().name(), true))
-            .withNewPort()
-            .withNumber(spec.app().port())
-            .endPort()
-            .endService()
-            .endBackend()
-            .endPath()
-            .endHttp()
-            .endRule()
             .endSpec();
-    if (settings.clusterIssuer() != null) {
-      ingress
-          .editSpec()
-          .addNewTl()
-          .withHosts(settings.host(spec))
-          .withSecretName(Names.tlsSecret(spec.subdomain()))
-          .endTl()
-          .endSpec();
+    for (int i = 0; i < hosts.size(); i++) {
+      ingress.editSpec().addToRules(rule(spec, hosts.get(i))).endSpec();
+      if (settings.clusterIssuer() != null) {
+        ingress
+            .editSpec()
+            .addNewTl()
+            .withHosts(hosts.get(i))
+            .withSecretName(tlsSecrets.get(i))
+            .endTl()
+            .endSpec();
+      }
     }
     return ingress.build();
+  }
+
+  private IngressRule rule(InstanceSpec spec, String host) {
+    return new IngressRuleBuilder()
+        .withHost(host)
+        .withNewHttp()
+        .addNewPath()
+        .withPath("/")
+        .withPathType("Prefix")
+        .withNewBackend()
+        .withNewService()
+        .withName(Names.service(spec.subdomain(), spec.app().name(), true))
+        .withNewPort()
+        .withNumber(spec.app().port())
+        .endPort()
+        .endService()
+        .endBackend()
+        .endPath()
+        .endHttp()
+        .build();
   }
 
   // ---------------------------------------------------------------- environment
@@ -659,9 +686,9 @@ final class ManifestRenderer {
               while (m.find()) {
                 String replacement;
                 if (m.group(1).equals("host")) {
-                  replacement = settings.host(spec);
+                  replacement = settings.publicHost(spec);
                 } else if (m.group(1).equals("url")) {
-                  replacement = settings.url(spec);
+                  replacement = settings.publicUrl(spec);
                 } else if (companions.contains(m.group(2))) {
                   replacement = Names.service(spec.subdomain(), m.group(2), false);
                 } else {

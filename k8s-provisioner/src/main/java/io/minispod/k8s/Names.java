@@ -70,6 +70,11 @@ final class Names {
     return join(base, "tls");
   }
 
+  /** The certificate of the instance's custom domain, apart from its own host's. */
+  static String domainTlsSecret(String base) {
+    return join(base, "domain-tls");
+  }
+
   static String ingressPolicy(String base) {
     return join(base, "allow-ingress");
   }

@@ -49,6 +49,20 @@ record Settings(
     return scheme() + "://" + host(spec);
   }
 
+  /** The host the app is told it is served on: its custom domain when it has one. */
+  String publicHost(InstanceSpec spec) {
+    return spec.customDomain() == null ? host(spec) : spec.customDomain();
+  }
+
+  String publicUrl(InstanceSpec spec) {
+    return scheme() + "://" + publicHost(spec);
+  }
+
+  /** Whether a host name is the base domain or lies under it, where instances get their hosts. */
+  boolean inBaseDomain(String host) {
+    return host.equals(baseDomain) || host.endsWith("." + baseDomain);
+  }
+
   String namespace(String ownerId) {
     return Names.namespace(namespacePrefix, ownerId);
   }

@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * was asked. It also lets a test change the platform behind the library's back, for a reconciler to
  * notice: {@link #lose} takes an instance away, {@link #drift} changes what its app runs with.
  *
+ * <p>Like a platform that serves its instances under one base domain, it refuses a custom domain
+ * ({@link InstanceSpec#customDomain()}) that is its base domain or lies under it, where it would
+ * take another instance's host name: a {@link FailureReason#CONFIGURATION} failure.
+ *
  * <p>Every instance it has is whole: {@link #instances()} lists each as {@link State#COMPLETE}
  * (changes happen at once here, so nothing is ever half-made or half-removed).
  */
@@ -227,6 +231,7 @@ public final class InMemoryProvisioner implements Provisioner {
         Operation.PROVISION,
         spec.instanceId(),
         () -> {
+          checkCustomDomain(spec);
           Running running =
               instances.compute(
                   spec.instanceId(),
@@ -251,6 +256,7 @@ public final class InMemoryProvisioner implements Provisioner {
         Operation.RESIZE,
         spec.instanceId(),
         () -> {
+          checkCustomDomain(spec);
           Optional<Running> existing = running(spec.instanceId());
           if (existing.isEmpty()) {
             // Lost by the platform (or never there): made so, as provision would.
@@ -332,6 +338,19 @@ public final class InMemoryProvisioner implements Provisioner {
     return app.volumePath() == null
         ? new ResourceLimits(planned.cpuMillicores(), planned.memoryMiB(), 0)
         : planned;
+  }
+
+  /** Refuses a custom domain in the base domain, where it could be another instance's host. */
+  private void checkCustomDomain(InstanceSpec spec) {
+    String domain = spec.customDomain();
+    if (domain != null && (domain.equals(baseDomain) || domain.endsWith("." + baseDomain))) {
+      throw ProvisioningException.of(
+          spec.instanceId(),
+          FailureReason.CONFIGURATION,
+          false,
+          "custom domain " + domain + " lies in the platform's base domain " + baseDomain,
+          null);
+    }
   }
 
   /** The instance's generated secrets: those it had, and a new value for each one it lacks. */

@@ -70,11 +70,12 @@ final class CancelWorkflow implements WorkflowKind {
           Instant now = held.now();
           support.quota().inTransaction(tx).release(s.getAllocationId());
           instance.ifPresent(
-              i ->
-                  support
-                      .subscriptions()
-                      .moveInstance(
-                          tx, i.getInstanceId(), InstanceStatus.DELETED, "cancelled", now));
+              i -> {
+                support
+                    .subscriptions()
+                    .moveInstance(tx, i.getInstanceId(), InstanceStatus.DELETED, "cancelled", now);
+                support.subscriptions().releaseDomains(tx, i.getInstanceId(), now);
+              });
           support
               .subscriptions()
               .end(tx, s.getSubscriptionId(), SubscriptionStatus.CANCELLED, null, null, now);

@@ -4,9 +4,12 @@ import io.minispod.catalog.CatalogPort;
 import io.minispod.catalog.Plan;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
+import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.Provisioner;
+import io.minispod.provisioner.ProvisioningException;
 import io.minispod.provisioner.ResourceUsage;
 import io.minispod.subscription.Alert;
 import io.minispod.subscription.AlertSink;
@@ -19,11 +22,16 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The health monitor over the instance table and the provisioner; {@link HealthRule} decides. */
+/**
+ * The health monitor over the instance table and the provisioner: {@link HealthRule} decides when
+ * an instance moves between running and degraded, {@link UsageRule} when its usage earns an upgrade
+ * recommendation (kept with the instance, naming the plan the upgrade policy offers next).
+ */
 final class DefaultHealthMonitor implements HealthMonitor {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultHealthMonitor.class);
@@ -38,7 +46,7 @@ final class DefaultHealthMonitor implements HealthMonitor {
   private final Clock clock;
   private final Duration interval;
   private final HealthRule rule;
-  private final double usageAlertRatio;
+  private final UsageRule usageRule;
 
   DefaultHealthMonitor(
       DSLContext dsl,
@@ -60,7 +68,7 @@ final class DefaultHealthMonitor implements HealthMonitor {
     this.clock = clock;
     this.interval = interval;
     this.rule = new HealthRule(threshold);
-    this.usageAlertRatio = usageAlertRatio;
+    this.usageRule = new UsageRule(usageAlertRatio, threshold);
   }
 
   @Override
@@ -94,8 +102,20 @@ final class DefaultHealthMonitor implements HealthMonitor {
     InstanceHealth health;
     try {
       health = provisioner.health(ref);
-    } catch (RuntimeException e) {
+    } catch (ProvisioningException e) {
       health = InstanceHealth.down("health check failed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Its owner reads the detail: the platform's words go to the log under a reference.
+      health =
+          InstanceHealth.down(
+              "health check failed: "
+                  + ProvisioningException.of(
+                          instance.getInstanceId(),
+                          FailureReason.CLUSTER_ERROR,
+                          true,
+                          "health check failed: " + e,
+                          e)
+                      .getMessage());
     }
     ResourceUsage measured;
     try {
@@ -109,6 +129,10 @@ final class DefaultHealthMonitor implements HealthMonitor {
     }
     int streak = rule.nextStreak(instance.getHealthStreak(), health.healthy());
     Optional<InstanceStatus> move = rule.transition(instance.getStatus(), streak);
+    Resources limits =
+        new Resources(
+            instance.getCpuMillicores(), instance.getMemoryMib(), instance.getStorageGib());
+    UsageJudgement judged = judgeUsage(instance, measured, limits);
     Instant now = clock.instant();
     InstanceHealth seen = health;
     ResourceUsage usage = measured;
@@ -125,6 +149,15 @@ final class DefaultHealthMonitor implements HealthMonitor {
                   streak,
                   usage,
                   now);
+              if (judged.streaks() != null) {
+                store.recordUsageJudgement(
+                    cfg.dsl(),
+                    instance.getInstanceId(),
+                    limits,
+                    judged.streaks(),
+                    judged.recommendedPlanId(),
+                    judged.reason());
+              }
               return move.isPresent()
                   && store.moveInstanceFrom(
                       cfg.dsl(),
@@ -149,9 +182,53 @@ final class DefaultHealthMonitor implements HealthMonitor {
           null,
           now);
     }
-    if (usage != null && isHigh(usage, instance) && !isHigh(previousUsage(instance), instance)) {
-      alertHighUsage(instance, usage, now);
+    if (judged.crossed()) {
+      alertHighUsage(instance, usage, judged.plans(), now);
     }
+  }
+
+  /**
+   * What a check makes of the usage it measured.
+   *
+   * @param streaks the streaks of high usage after it, or null when usage was not measured (which
+   *     changes no streak, and so no recommendation)
+   * @param recommendedPlanId the plan the streaks recommend, or null
+   * @param reason why, or null without a recommendation
+   * @param crossed whether usage just went above the alert line
+   * @param plans the instance's plan and the next one, read when a recommendation or an alert needs
+   *     them (null otherwise)
+   */
+  private record UsageJudgement(
+      UsageRule.Streaks streaks,
+      UUID recommendedPlanId,
+      String reason,
+      boolean crossed,
+      Plans plans) {}
+
+  private UsageJudgement judgeUsage(
+      InstanceRecord instance, ResourceUsage measured, Resources limits) {
+    if (measured == null) {
+      return new UsageJudgement(null, null, null, false, null);
+    }
+    boolean crossed =
+        usageRule.isHigh(measured, limits) && !usageRule.isHigh(previousUsage(instance), limits);
+    UsageRule.Streaks streaks =
+        usageRule.next(
+            new UsageRule.Streaks(
+                instance.getCpuHighStreak(),
+                instance.getMemoryHighStreak(),
+                instance.getStorageHighStreak()),
+            measured,
+            limits);
+    Optional<String> reason = usageRule.reason(streaks);
+    Plans plans = reason.isPresent() || crossed ? plans(instance) : null;
+    Optional<Plan> recommended = reason.isPresent() ? plans.next() : Optional.empty();
+    return new UsageJudgement(
+        streaks,
+        recommended.map(Plan::id).orElse(null),
+        recommended.isPresent() ? reason.get() : null,
+        crossed,
+        plans);
   }
 
   private static ResourceUsage previousUsage(InstanceRecord instance) {
@@ -161,14 +238,11 @@ final class DefaultHealthMonitor implements HealthMonitor {
             instance.getUsageCpu(), instance.getUsageMemory(), instance.getUsageStorage());
   }
 
-  private boolean isHigh(ResourceUsage usage, InstanceRecord instance) {
-    return usage != null
-        && (usage.cpuMillicores() > usageAlertRatio * instance.getCpuMillicores()
-            || usage.memoryMiB() > usageAlertRatio * instance.getMemoryMib()
-            || usage.storageGiB() > usageAlertRatio * instance.getStorageGib());
-  }
-
-  private void alertHighUsage(InstanceRecord instance, ResourceUsage usage, Instant now) {
+  /**
+   * An instance's plan and the one the upgrade policy offers next: the lowest tier among the active
+   * plans it allows (read outside any transaction, from the catalog's caches).
+   */
+  private Plans plans(InstanceRecord instance) {
     SubscriptionRecord subscription =
         store.subscription(dsl, instance.getSubscriptionId()).orElseThrow();
     Plan current = catalog.plan(subscription.getServiceId(), subscription.getPlanId());
@@ -176,6 +250,14 @@ final class DefaultHealthMonitor implements HealthMonitor {
         catalog.service(subscription.getServiceId()).activePlans().stream()
             .filter(p -> policy.evaluate(current, p).allowed())
             .min(Comparator.comparingInt(Plan::tier));
+    return new Plans(current, next);
+  }
+
+  /** An instance's plan and the next one, if any. */
+  private record Plans(Plan current, Optional<Plan> next) {}
+
+  private void alertHighUsage(
+      InstanceRecord instance, ResourceUsage usage, Plans plans, Instant now) {
     String message =
         "uses %d of %d millicores, %d of %d MiB, %.1f of %d GiB on plan %s%s"
             .formatted(
@@ -185,9 +267,9 @@ final class DefaultHealthMonitor implements HealthMonitor {
                 instance.getMemoryMib(),
                 usage.storageGiB(),
                 instance.getStorageGib(),
-                current.name(),
-                next.map(p -> "; consider upgrading to " + p.name()).orElse(""));
-    alert(instance, Alert.Kind.HIGH_USAGE, message, next.map(Plan::slug).orElse(null), now);
+                plans.current().name(),
+                plans.next().map(p -> "; consider upgrading to " + p.name()).orElse(""));
+    alert(instance, Alert.Kind.HIGH_USAGE, message, plans.next().map(Plan::slug).orElse(null), now);
   }
 
   private void alert(

@@ -71,14 +71,16 @@ final class InstanceSpecFactory {
   }
 
   /**
-   * The specification of a subscription's instance on a plan, with its owner's stored environment.
+   * The specification of a subscription's instance on a plan, with its owner's stored environment
+   * and custom domain.
    */
   InstanceSpec spec(SubscriptionRecord subscription, InstanceRecord instance, Plan plan) {
     return spec(subscription, instance, plan, subscriptions.env(dsl, instance.getInstanceId()));
   }
 
   /**
-   * The specification of a subscription's instance on a plan, with the given owner's environment.
+   * The specification of a subscription's instance on a plan, with the given owner's environment
+   * and the instance's stored custom domain.
    */
   InstanceSpec spec(
       SubscriptionRecord subscription,
@@ -126,7 +128,8 @@ final class InstanceSpecFactory {
         plan.slug(),
         app,
         companions,
-        template.secrets().stream().map(GeneratedSecret::name).collect(Collectors.toSet()));
+        template.secrets().stream().map(GeneratedSecret::name).collect(Collectors.toSet()),
+        instance.getCustomDomain());
   }
 
   private static ContainerSpec container(

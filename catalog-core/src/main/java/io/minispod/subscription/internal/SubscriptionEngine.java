@@ -177,7 +177,9 @@ public final class SubscriptionEngine implements AutoCloseable {
             settings.billing(),
             settings.upgradePolicy(),
             clock);
-    this.instances = new DefaultInstanceService(dsl, store, catalog, operations, clock);
+    this.instances =
+        new DefaultInstanceService(
+            dsl, store, catalog, operations, settings.upgradePolicy(), clock);
     this.reconciler =
         new InstanceReconciler(
             dsl,

@@ -3,18 +3,22 @@ package io.minispod.subscription.internal;
 import static io.minispod.catalog.internal.Columns.at;
 import static io.minispod.catalog.internal.Columns.truncate;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE;
+import static io.minispod.catalog.internal.db.Tables.INSTANCE_DOMAIN;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_ENV;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_TRANSITION;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
+import static io.minispod.catalog.internal.db.Tables.WORKFLOW_DOMAIN_CHANGE;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW_ENV_CHANGE;
 
 import io.minispod.ErrorCode;
 import io.minispod.billing.BillingPeriod;
 import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.PageRequest;
 import io.minispod.catalog.Plan;
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
+import io.minispod.catalog.internal.db.tables.records.InstanceTransitionRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.template.Resources;
 import io.minispod.provisioner.ResourceUsage;
@@ -22,8 +26,11 @@ import io.minispod.subscription.HealthCheck;
 import io.minispod.subscription.Instance;
 import io.minispod.subscription.InstanceStatus;
 import io.minispod.subscription.InstanceSummary;
+import io.minispod.subscription.InstanceTransition;
 import io.minispod.subscription.Subscription;
+import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.SubscriptionStatus;
+import io.minispod.subscription.UpgradeRecommendation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -47,6 +55,9 @@ final class SubscriptionStore {
 
   private static final List<SubscriptionStatus> LIVE =
       List.of(SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE);
+
+  private static final Set<InstanceStatus> RECOMMENDABLE =
+      Set.of(InstanceStatus.RUNNING, InstanceStatus.DEGRADED);
 
   private final CatalogPort catalog;
 
@@ -308,14 +319,43 @@ final class SubscriptionStore {
     }
   }
 
+  /**
+   * Gives an instance a new plan's resources; what the health monitor judged against the old ones
+   * (its streaks of high usage, its upgrade recommendation) starts afresh.
+   */
   void resizeInstance(DSLContext tx, UUID instanceId, Resources resources, Instant now) {
     tx.update(INSTANCE)
         .set(INSTANCE.CPU_MILLICORES, resources.cpuMillicores())
         .set(INSTANCE.MEMORY_MIB, resources.memoryMiB())
         .set(INSTANCE.STORAGE_GIB, resources.storageGiB())
+        .set(INSTANCE.CPU_HIGH_STREAK, 0)
+        .set(INSTANCE.MEMORY_HIGH_STREAK, 0)
+        .set(INSTANCE.STORAGE_HIGH_STREAK, 0)
+        .setNull(INSTANCE.RECOMMENDED_PLAN_ID)
+        .setNull(INSTANCE.RECOMMENDATION_REASON)
         .set(INSTANCE.UPDATED_AT, at(now))
         .where(INSTANCE.INSTANCE_ID.eq(instanceId))
         .execute();
+  }
+
+  /** A page of an instance's status transitions, newest first. */
+  List<InstanceTransition> transitions(DSLContext tx, UUID instanceId, PageRequest page) {
+    return tx.selectFrom(INSTANCE_TRANSITION)
+        .where(INSTANCE_TRANSITION.INSTANCE_ID.eq(instanceId))
+        .orderBy(INSTANCE_TRANSITION.RECORDED_AT.desc(), INSTANCE_TRANSITION.TRANSITION_ID.desc())
+        .limit(page.size())
+        .offset(page.offset())
+        .fetch(SubscriptionStore::transition);
+  }
+
+  /** How many status transitions an instance has. */
+  long transitionCount(DSLContext tx, UUID instanceId) {
+    return tx.fetchCount(INSTANCE_TRANSITION, INSTANCE_TRANSITION.INSTANCE_ID.eq(instanceId));
+  }
+
+  private static InstanceTransition transition(InstanceTransitionRecord t) {
+    return new InstanceTransition(
+        t.getFromStatus(), t.getToStatus(), t.getRecordedAt().toInstant(), t.getReason());
   }
 
   private void recordTransition(
@@ -387,6 +427,90 @@ final class SubscriptionStore {
     putEnv(tx, instanceId, changes, now);
   }
 
+  // ---------------------------------------------------------------- custom domains
+
+  /**
+   * The custom domain a configuration change set and the one it replaced.
+   *
+   * @param domain the new custom domain, or null for none
+   * @param previous the one it replaced, or null for none
+   */
+  record DomainChange(String domain, String previous) {}
+
+  /**
+   * Stores a change of an instance's custom domain as its desired one, keeping for the workflow
+   * that makes it the one it replaces. The new host name is claimed for the instance first; the one
+   * it replaces stays claimed until the change settles, so that an undo can always put it back.
+   *
+   * @throws SubscriptionConflictException if another instance holds the host name
+   */
+  void recordDomainChange(
+      DSLContext tx, UUID workflowId, InstanceRecord instance, String domain, Instant now) {
+    UUID instanceId = instance.getInstanceId();
+    if (domain != null) {
+      tx.insertInto(INSTANCE_DOMAIN)
+          .set(INSTANCE_DOMAIN.DOMAIN, domain)
+          .set(INSTANCE_DOMAIN.INSTANCE_ID, instanceId)
+          .onConflictDoNothing()
+          .execute();
+      UUID holder =
+          tx.select(INSTANCE_DOMAIN.INSTANCE_ID)
+              .from(INSTANCE_DOMAIN)
+              .where(INSTANCE_DOMAIN.DOMAIN.eq(domain))
+              .fetchSingle(INSTANCE_DOMAIN.INSTANCE_ID);
+      if (!holder.equals(instanceId)) {
+        throw new SubscriptionConflictException(
+            instance.getSubscriptionId(), "custom domain " + domain + " is already in use");
+      }
+    }
+    tx.insertInto(WORKFLOW_DOMAIN_CHANGE)
+        .set(WORKFLOW_DOMAIN_CHANGE.WORKFLOW_ID, workflowId)
+        .set(WORKFLOW_DOMAIN_CHANGE.CUSTOM_DOMAIN, domain)
+        .set(WORKFLOW_DOMAIN_CHANGE.PREVIOUS_DOMAIN, instance.getCustomDomain())
+        .execute();
+    setCustomDomain(tx, instanceId, domain, now);
+    log.info(
+        "Instance {} custom domain set to {} (was {})",
+        instanceId,
+        domain,
+        instance.getCustomDomain());
+  }
+
+  /** The custom domain change a workflow made, if it made one. */
+  Optional<DomainChange> domainChange(DSLContext tx, UUID workflowId) {
+    return tx.selectFrom(WORKFLOW_DOMAIN_CHANGE)
+        .where(WORKFLOW_DOMAIN_CHANGE.WORKFLOW_ID.eq(workflowId))
+        .fetchOptional(r -> new DomainChange(r.getCustomDomain(), r.getPreviousDomain()));
+  }
+
+  /** Sets an instance's custom domain (null for none); the caller holds its claim. */
+  void setCustomDomain(DSLContext tx, UUID instanceId, String domain, Instant now) {
+    tx.update(INSTANCE)
+        .set(INSTANCE.CUSTOM_DOMAIN, domain)
+        .set(INSTANCE.UPDATED_AT, at(now))
+        .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+        .execute();
+  }
+
+  /** Releases the host names an instance holds besides its current custom domain. */
+  void settleDomains(DSLContext tx, UUID instanceId) {
+    String current =
+        tx.select(INSTANCE.CUSTOM_DOMAIN)
+            .from(INSTANCE)
+            .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+            .fetchSingle(INSTANCE.CUSTOM_DOMAIN);
+    tx.deleteFrom(INSTANCE_DOMAIN)
+        .where(INSTANCE_DOMAIN.INSTANCE_ID.eq(instanceId))
+        .and(current == null ? DSL.noCondition() : INSTANCE_DOMAIN.DOMAIN.ne(current))
+        .execute();
+  }
+
+  /** Takes an instance's custom domain away and releases every host name it holds (a cancel). */
+  void releaseDomains(DSLContext tx, UUID instanceId, Instant now) {
+    setCustomDomain(tx, instanceId, null, now);
+    tx.deleteFrom(INSTANCE_DOMAIN).where(INSTANCE_DOMAIN.INSTANCE_ID.eq(instanceId)).execute();
+  }
+
   /** The values an environment change replaced, by name (null where a variable was not set). */
   Map<String, String> replacedEnv(DSLContext tx, UUID workflowId) {
     Map<String, String> previous = new HashMap<>();
@@ -449,6 +573,32 @@ final class SubscriptionStore {
               .set(INSTANCE.USAGE_AT, at(now));
     }
     update.where(INSTANCE.INSTANCE_ID.eq(instanceId)).execute();
+  }
+
+  /**
+   * Records the streaks of high usage a check counted and the upgrade recommendation they give
+   * ({@code recommendedPlanId} and {@code reason} both null for none), but only while the instance
+   * still has the resources the check judged against: an upgrade that committed meanwhile started
+   * them afresh, and wins.
+   */
+  void recordUsageJudgement(
+      DSLContext tx,
+      UUID instanceId,
+      Resources judgedAgainst,
+      UsageRule.Streaks streaks,
+      UUID recommendedPlanId,
+      String reason) {
+    tx.update(INSTANCE)
+        .set(INSTANCE.CPU_HIGH_STREAK, streaks.cpu())
+        .set(INSTANCE.MEMORY_HIGH_STREAK, streaks.memory())
+        .set(INSTANCE.STORAGE_HIGH_STREAK, streaks.storage())
+        .set(INSTANCE.RECOMMENDED_PLAN_ID, recommendedPlanId)
+        .set(INSTANCE.RECOMMENDATION_REASON, truncate(reason, 300))
+        .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+        .and(INSTANCE.CPU_MILLICORES.eq(judgedAgainst.cpuMillicores()))
+        .and(INSTANCE.MEMORY_MIB.eq(judgedAgainst.memoryMiB()))
+        .and(INSTANCE.STORAGE_GIB.eq(judgedAgainst.storageGiB()))
+        .execute();
   }
 
   // ---------------------------------------------------------------- views
@@ -520,6 +670,15 @@ final class SubscriptionStore {
 
   Instance instanceView(DSLContext tx, InstanceRecord i) {
     SubscriptionRecord s = subscription(tx, i.getSubscriptionId()).orElseThrow();
+    // Only a running instance has a current recommendation, and never for the plan it is on.
+    UpgradeRecommendation recommendation =
+        i.getRecommendedPlanId() == null
+                || !RECOMMENDABLE.contains(i.getStatus())
+                || i.getRecommendedPlanId().equals(s.getPlanId())
+            ? null
+            : new UpgradeRecommendation(
+                catalog.plan(s.getServiceId(), i.getRecommendedPlanId()).slug(),
+                i.getRecommendationReason());
     return new Instance(
         i.getInstanceId(),
         i.getSubscriptionId(),
@@ -536,6 +695,8 @@ final class SubscriptionStore {
             : new HealthCheck(
                 i.getHealthCheckedAt().toInstant(), i.getHealthOk(), i.getHealthDetail()),
         env(tx, i.getInstanceId()),
+        i.getCustomDomain(),
+        recommendation,
         i.getCreatedAt().toInstant());
   }
 

@@ -4,21 +4,25 @@ import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import io.minispod.provisioner.ProvisioningException;
+import io.minispod.subscription.internal.SubscriptionStore.DomainChange;
 import io.minispod.subscription.internal.workflow.Step;
 import io.minispod.subscription.internal.workflow.StepResult;
 import io.minispod.subscription.internal.workflow.WorkflowKind;
 import io.minispod.subscription.internal.workflow.WorkflowStatus;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An environment change of an instance, started with the change stored as the instance's desired
- * environment: {@code APPLY} makes the platform match it (the provisioner's "make it so", with the
- * subscription's current plan). Its undo puts the replaced values back, on the platform and in the
- * store. Serialised with the subscription's other workflows like any kind, so it never races a
- * cancel or an upgrade's resize.
+ * A change of an instance's configuration (its environment, its custom domain, or both; the kind's
+ * name dates from when the environment was all it changed), started with the change stored as the
+ * instance's desired configuration: {@code APPLY} makes the platform match it (the provisioner's
+ * "make it so", with the subscription's current plan) and then releases a custom domain the
+ * instance gave up. Its undo puts the replaced values back, on the platform and in the store.
+ * Serialised with the subscription's other workflows like any kind, so it never races a cancel or
+ * an upgrade's resize.
  */
 final class UpdateEnvWorkflow implements WorkflowKind {
 
@@ -51,10 +55,10 @@ final class UpdateEnvWorkflow implements WorkflowKind {
   private StepResult undo(WorkflowRecord w) {
     SubscriptionRecord s = support.subscription(w);
     InstanceRecord instance = support.instance(s);
-    Map<String, String> replaced =
-        support.subscriptions().replacedEnv(support.dsl(), w.getWorkflowId());
+    SubscriptionStore store = support.subscriptions();
+    Map<String, String> replaced = store.replacedEnv(support.dsl(), w.getWorkflowId());
     Map<String, String> restored =
-        new HashMap<>(support.subscriptions().env(support.dsl(), instance.getInstanceId()));
+        new HashMap<>(store.env(support.dsl(), instance.getInstanceId()));
     replaced.forEach(
         (name, previous) -> {
           if (previous == null) {
@@ -63,22 +67,32 @@ final class UpdateEnvWorkflow implements WorkflowKind {
             restored.put(name, previous);
           }
         });
+    Optional<DomainChange> domainChange = store.domainChange(support.dsl(), w.getWorkflowId());
+    String restoredDomain =
+        domainChange.map(DomainChange::previous).orElse(instance.getCustomDomain());
     try {
       support
           .provisioner()
-          .provision(support.specs().spec(s, instance, support.plan(s, s.getPlanId()), restored));
+          .provision(
+              support
+                  .specs()
+                  .spec(s, instance, support.plan(s, s.getPlanId()), restored)
+                  .withCustomDomain(restoredDomain));
     } catch (ProvisioningException e) {
       if (e.retryable()) {
         throw e;
       }
       log.warn(
-          "Instance {} keeps part of a failed environment change: {}",
+          "Instance {} keeps part of a failed configuration change: {}",
           instance.getInstanceId(),
           e.getMessage());
     }
     return StepResult.finish(
         (tx, held) -> {
-          support.subscriptions().putEnv(tx, instance.getInstanceId(), replaced, held.now());
+          store.putEnv(tx, instance.getInstanceId(), replaced, held.now());
+          // The replaced domain stayed claimed by the instance, so it can always be put back.
+          store.setCustomDomain(tx, instance.getInstanceId(), restoredDomain, held.now());
+          store.settleDomains(tx, instance.getInstanceId());
           return support.workflows().finish(tx, held, WorkflowStatus.FAILED);
         });
   }

@@ -91,13 +91,18 @@ record WorkflowSupport(
 
   /**
    * A step that makes the platform match what the database says of the workflow's subscription (the
-   * provisioner's "make it so": its current plan and its owner's stored environment), then ends the
-   * workflow.
+   * provisioner's "make it so": its current plan and its owner's stored environment and custom
+   * domain), then ends the workflow, releasing a custom domain the instance no longer uses.
    */
   StepResult provisionAsStored(WorkflowRecord w) {
     SubscriptionRecord s = subscription(w);
-    provisioner.provision(specs.spec(s, instance(s), plan(s, s.getPlanId())));
-    return StepResult.finish((tx, held) -> workflows.finish(tx, held, WorkflowStatus.SUCCEEDED));
+    InstanceRecord instance = instance(s);
+    provisioner.provision(specs.spec(s, instance, plan(s, s.getPlanId())));
+    return StepResult.finish(
+        (tx, held) -> {
+          subscriptions.settleDomains(tx, instance.getInstanceId());
+          return workflows.finish(tx, held, WorkflowStatus.SUCCEEDED);
+        });
   }
 
   /** Tells the catalog that these plans' quota usage changed (nulls and repeats are skipped). */

@@ -12,6 +12,7 @@ import io.minispod.catalog.ServiceUpdate;
 import io.minispod.catalog.template.AppTemplate;
 import io.minispod.catalog.template.Probe;
 import io.minispod.catalog.template.Resources;
+import io.minispod.subscription.InstanceUpdate;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -38,7 +39,45 @@ final class Requests {
 
   record UpgradeRequest(@NotBlank @Size(max = 100) String planSlug) {}
 
-  record InstancePatchRequest(@NotNull @Size(max = 100) Map<String, String> env) {}
+  /**
+   * {@code PATCH /api/user/instances/{id}}: environment changes, a custom domain, or both. A class,
+   * not a record, because {@code "customDomain": null} (remove it) differs from no {@code
+   * customDomain} at all (leave it): Jackson calls the setter for the first only.
+   */
+  static final class InstancePatchRequest {
+
+    @Size(max = 100)
+    private Map<String, String> env;
+
+    @Size(max = 253)
+    private String customDomain;
+
+    private boolean customDomainGiven;
+
+    public Map<String, String> getEnv() {
+      return env;
+    }
+
+    public void setEnv(Map<String, String> env) {
+      this.env = env;
+    }
+
+    public String getCustomDomain() {
+      return customDomain;
+    }
+
+    public void setCustomDomain(String customDomain) {
+      this.customDomain = customDomain;
+      this.customDomainGiven = true;
+    }
+
+    /**
+     * The library's change: no {@code env} changes no variable, no {@code customDomain} keeps it.
+     */
+    InstanceUpdate toUpdate() {
+      return new InstanceUpdate(env, customDomainGiven, customDomain);
+    }
+  }
 
   record ProbeRequest(
       @NotBlank @Pattern(regexp = "(?i)http|tcp|exec", message = "must be http, tcp or exec")

@@ -2,6 +2,7 @@ package io.minispod.spring.web;
 
 import io.minispod.billing.BillingPage;
 import io.minispod.billing.BillingService;
+import io.minispod.catalog.Page;
 import io.minispod.spring.MinisPodProperties;
 import io.minispod.spring.web.Requests.InstancePatchRequest;
 import io.minispod.spring.web.Requests.SubscribeRequest;
@@ -10,8 +11,10 @@ import io.minispod.spring.web.Views.BillingLineView;
 import io.minispod.spring.web.Views.InstanceSummaryView;
 import io.minispod.spring.web.Views.InstanceView;
 import io.minispod.spring.web.Views.SubscriptionView;
+import io.minispod.spring.web.Views.TransitionView;
 import io.minispod.spring.web.Views.UpgradeOptionView;
 import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.InstanceTransition;
 import io.minispod.subscription.Operation;
 import io.minispod.subscription.OperationService;
 import io.minispod.subscription.SubscriptionService;
@@ -159,6 +162,21 @@ class UserController {
     return Envelope.ok(InstanceView.of(instances.instance(user, Ids.parse("instance", id))));
   }
 
+  @GetMapping("/instances/{id}/history")
+  Map<String, Object> history(
+      @PathVariable String id,
+      @RequestParam(defaultValue = "1") int page,
+      @RequestParam(defaultValue = "20") int size) {
+    String user = caller.userId();
+    UUID instanceId = Ids.parse("instance", id);
+    Page<InstanceTransition> history = instances.history(user, instanceId, Pages.of(page, size));
+    return Envelope.page(
+        history.items().stream().map(TransitionView::of).toList(),
+        history.page(),
+        history.size(),
+        history.total());
+  }
+
   @PatchMapping("/instances/{id}")
   ResponseEntity<Map<String, Object>> updateInstance(
       @PathVariable String id,
@@ -166,7 +184,7 @@ class UserController {
       @Valid @RequestBody InstancePatchRequest request) {
     String user = caller.userId();
     UUID instanceId = Ids.parse("instance", id);
-    Operation started = instances.startUpdateEnv(user, instanceId, request.env());
+    Operation started = instances.startUpdate(user, instanceId, request.toUpdate());
     return answers.answer(
         user,
         started,

@@ -19,11 +19,13 @@ import io.minispod.provisioner.ResourceUsage;
 import io.minispod.subscription.HealthCheck;
 import io.minispod.subscription.Instance;
 import io.minispod.subscription.InstanceSummary;
+import io.minispod.subscription.InstanceTransition;
 import io.minispod.subscription.Operation;
 import io.minispod.subscription.PlanUtilisation;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionAnalytics;
 import io.minispod.subscription.UpgradeOption;
+import io.minispod.subscription.UpgradeRecommendation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -291,6 +293,12 @@ final class Views {
     }
   }
 
+  record RecommendationView(String planSlug, String reason) {
+    static RecommendationView of(UpgradeRecommendation r) {
+      return r == null ? null : new RecommendationView(r.planSlug(), r.reason());
+    }
+  }
+
   record InstanceView(
       UUID id,
       UUID subscriptionId,
@@ -298,9 +306,11 @@ final class Views {
       String plan,
       String status,
       String url,
+      String customDomain,
       ResourcesView resources,
       UsageView usage,
       HealthView lastHealthCheck,
+      RecommendationView recommendation,
       Map<String, String> env,
       Instant createdAt) {
     static InstanceView of(Instance i) {
@@ -311,11 +321,21 @@ final class Views {
           i.planSlug(),
           i.status().name(),
           i.url(),
+          i.customDomain(),
           ResourcesView.of(i.resources()),
           UsageView.of(i.usage()),
           HealthView.of(i.lastHealthCheck()),
+          RecommendationView.of(i.recommendation()),
           i.env(),
           i.createdAt());
+    }
+  }
+
+  /** One status change of an instance; {@code from} is null for its creation. */
+  record TransitionView(String from, String to, Instant at, String reason) {
+    static TransitionView of(InstanceTransition t) {
+      return new TransitionView(
+          t.from() == null ? null : t.from().name(), t.to().name(), t.at(), t.reason());
     }
   }
 
