@@ -153,6 +153,12 @@ final class MockKubernetes implements AutoCloseable {
     opened.forEach(KubernetesProvisioner::close);
     cluster.close();
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (RuntimeException slowShutdown) {
+      // The server's event loop can take longer to stop than its own shutdown timeout on a busy
+      // machine; the test has finished by then, and the next test starts a server of its own.
+      MOCK_SERVER_LOG.warning("The mock API server did not stop in time: " + slowShutdown);
+    }
   }
 }
