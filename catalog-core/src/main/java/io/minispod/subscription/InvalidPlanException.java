@@ -5,8 +5,9 @@ import io.minispod.MinisPodException;
 import java.util.Map;
 
 /**
- * The plan does not exist for the service, is inactive, or the change is not an upgrade; {@code
- * details.reason} says which ({@code UNKNOWN_PLAN} or an {@link UpgradeDecision} reason).
+ * The plan does not exist for the service, is inactive, the change is not an upgrade, or it would
+ * grow storage the platform cannot grow; {@code details.reason} says which ({@code UNKNOWN_PLAN},
+ * {@code STORAGE_CANNOT_GROW} or an {@link UpgradeDecision} reason).
  */
 public final class InvalidPlanException extends MinisPodException {
 
@@ -15,6 +16,12 @@ public final class InvalidPlanException extends MinisPodException {
   /** The reason given when no plan of the service has the slug. */
   public static final String UNKNOWN_PLAN = "UNKNOWN_PLAN";
 
+  /**
+   * The reason given when the plan has more storage than the current one and the provisioner cannot
+   * grow an instance's volumes ({@link io.minispod.provisioner.Provisioner#canGrowStorage()}).
+   */
+  public static final String STORAGE_CANNOT_GROW = "STORAGE_CANNOT_GROW";
+
   private final String reason;
 
   /**
@@ -22,7 +29,8 @@ public final class InvalidPlanException extends MinisPodException {
    *
    * @param serviceSlug the service
    * @param planSlug the plan asked for
-   * @param reason {@link #UNKNOWN_PLAN} or an {@link UpgradeDecision} reason
+   * @param reason {@link #UNKNOWN_PLAN}, {@link #STORAGE_CANNOT_GROW} or an {@link UpgradeDecision}
+   *     reason
    */
   public InvalidPlanException(String serviceSlug, String planSlug, String reason) {
     super(
@@ -35,7 +43,8 @@ public final class InvalidPlanException extends MinisPodException {
   /**
    * Why the plan cannot be chosen.
    *
-   * @return {@link #UNKNOWN_PLAN} or an {@link UpgradeDecision} reason
+   * @return {@link #UNKNOWN_PLAN}, {@link #STORAGE_CANNOT_GROW} or an {@link UpgradeDecision}
+   *     reason
    */
   public String reason() {
     return reason;

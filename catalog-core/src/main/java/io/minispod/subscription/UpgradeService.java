@@ -11,7 +11,9 @@ public interface UpgradeService {
 
   /**
    * The plans the subscription may move to, each with today's prorated price and its free quota;
-   * full plans are listed too (with no quota available).
+   * full plans are listed too (with no quota available). Plans with more storage than the current
+   * one are left out when the provisioner cannot grow storage ({@link
+   * io.minispod.provisioner.Provisioner#canGrowStorage()}).
    *
    * @param userId whose subscription
    * @param subscriptionId which
@@ -31,7 +33,9 @@ public interface UpgradeService {
    * @param idempotencyKey unique per intended upgrade; a retry returns the first result
    * @return the subscription on its new plan
    * @throws CatalogNotFoundException if the user has no such subscription
-   * @throws InvalidPlanException if the plan is unknown, inactive, or not allowed by the policy
+   * @throws InvalidPlanException if the plan is unknown, inactive, or not allowed by the policy;
+   *     with reason {@link InvalidPlanException#STORAGE_CANNOT_GROW} if it has more storage and the
+   *     provisioner cannot grow storage (refused before anything is held or charged)
    * @throws SubscriptionConflictException if another operation on the subscription is in progress
    *     or it is not active
    * @throws PlanQuotaExceededException if the new plan is full

@@ -30,6 +30,11 @@ class ForwardingProvisioner implements Provisioner {
   }
 
   @Override
+  public boolean canGrowStorage() {
+    return platform.canGrowStorage();
+  }
+
+  @Override
   public void deprovision(InstanceRef instance) {
     platform.deprovision(instance);
   }

@@ -55,6 +55,18 @@ final class ApiRetrier {
     this.sleeper = sleeper;
   }
 
+  int maxAttempts() {
+    return maxAttempts;
+  }
+
+  Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  Duration maxBackoff() {
+    return maxBackoff;
+  }
+
   /**
    * Runs {@code call} until it succeeds, fails for good, or the attempts are used up.
    *

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeoutException;
  * One watch, shared by every readiness wait of a provisioner: an informer on the Deployments
  * labelled as ours in all namespaces, started on first use. Waiters are told when their Deployment
  * is available at (at least) the generation they wrote, so a cache that has not yet seen the write
- * cannot report the previous rollout as ready.
+ * cannot report the previous rollout as ready. A Deployment has an entry only while someone waits
+ * for it.
  */
 final class DeploymentWatch implements AutoCloseable {
 
@@ -51,7 +52,15 @@ final class DeploymentWatch implements AutoCloseable {
     SharedIndexInformer<Deployment> started = informer();
     String key = namespace + "/" + name;
     Waiter waiter = new Waiter(minGeneration, new CompletableFuture<>());
-    waiters.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+    // Added inside the map's atomic compute, so that a wait on the same Deployment ending at the
+    // same moment cannot drop the set this waiter joins.
+    waiters.compute(
+        key,
+        (k, forKey) -> {
+          Set<Waiter> joined = forKey == null ? ConcurrentHashMap.newKeySet() : forKey;
+          joined.add(waiter);
+          return joined;
+        });
     try {
       // Registered first, then the cache is read: an update in between is not lost.
       if (isReady(started.getStore().getByKey(key), minGeneration)) {
@@ -64,11 +73,20 @@ final class DeploymentWatch implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("readiness waiters are never completed exceptionally", e);
     } finally {
-      Set<Waiter> forKey = waiters.get(key);
-      if (forKey != null) {
-        forKey.remove(waiter);
-      }
+      // The entry lives only while someone waits: a provisioned or deprovisioned instance leaves
+      // nothing behind.
+      waiters.computeIfPresent(
+          key,
+          (k, forKey) -> {
+            forKey.remove(waiter);
+            return forKey.isEmpty() ? null : forKey;
+          });
     }
+  }
+
+  /** How many Deployments are being waited for now: the entries the watch holds. */
+  int waitedDeployments() {
+    return waiters.size();
   }
 
   private synchronized SharedIndexInformer<Deployment> informer() {

@@ -70,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * never became ready is removed again when provisioning fails; a running one is left as it was.
  *
  * <p>Environment values may use {@code {{host}}}, {@code {{url}}} and, beyond the SPI, {@code
- * {{companion:NAME}}}: the host name of companion NAME's Service ({@code <subdomain>-NAME}).
+ * {{scheme}}}: the scheme the instance is served on and its URL has ({@code https} with a
+ * cert-manager issuer or external TLS, {@code http} otherwise), and {@code {{companion:NAME}}}: the
+ * host name of companion NAME's Service ({@code <subdomain>-NAME}).
  */
 public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
 
@@ -89,6 +91,9 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   private final DeploymentWatch watch;
   private final ReadinessWaiter readiness;
   private final Inventory inventory;
+
+  /** Whether the volumes' StorageClass allows expansion; null until it could be read. */
+  private volatile Boolean storageCanGrow;
 
   KubernetesProvisioner(
       KubernetesClient client,
@@ -109,6 +114,21 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
         new ReadinessWaiter(
             client, retrier, watch, settings.readinessTimeout(), settings.readinessPollInterval());
     this.inventory = new Inventory(client, retrier, settings);
+  }
+
+  /** The validated configuration, for tests that check what a builder or a binding made. */
+  Settings settings() {
+    return settings;
+  }
+
+  /** The readiness watch, for tests that check what it keeps. */
+  DeploymentWatch deploymentWatch() {
+    return watch;
+  }
+
+  /** The retry policy of API calls, for tests that check what a builder or a binding made. */
+  ApiRetrier retrier() {
+    return retrier;
   }
 
   /**
@@ -622,11 +642,68 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   }
 
   private StorageClass storageClass(UUID id, String name) {
-    List<StorageClass> classes =
+    return select(
         retrier.call(
             id,
             "listing StorageClasses",
-            () -> client.storage().v1().storageClasses().list().getItems());
+            () -> client.storage().v1().storageClasses().list().getItems()),
+        name);
+  }
+
+  /**
+   * Whether the volumes' StorageClass (the configured one, or the cluster's default) allows volume
+   * expansion, as read when the provisioner was built; read again when it could not be read then.
+   * Unknown (the cluster unreachable) counts as {@code true}, and {@link #resize} refuses a volume
+   * that cannot grow itself.
+   */
+  @Override
+  public boolean canGrowStorage() {
+    Boolean known = storageCanGrow;
+    if (known == null) {
+      known = readStorageExpansion();
+      storageCanGrow = known;
+    }
+    return known == null || known;
+  }
+
+  /** Reads and logs, once at start-up, whether new volumes can grow. */
+  void reportStorageExpansion() {
+    storageCanGrow = readStorageExpansion();
+  }
+
+  /** Whether the volumes' StorageClass allows expansion, or null when it cannot be read. */
+  private Boolean readStorageExpansion() {
+    String wanted = settings.storageClass();
+    List<StorageClass> classes;
+    try {
+      // One attempt: this runs at start-up, where a missing cluster must not hold the host up.
+      classes = client.storage().v1().storageClasses().list().getItems();
+    } catch (KubernetesClientException e) {
+      log.warn(
+          "Could not read the StorageClasses to know whether volumes can grow; asking again at the"
+              + " next upgrade: {}",
+          e.getMessage());
+      return null;
+    }
+    StorageClass chosen = select(classes, wanted);
+    String name =
+        chosen != null
+            ? chosen.getMetadata().getName()
+            : wanted == null ? "(no default class)" : wanted + " (not found)";
+    boolean expandable = chosen != null && Boolean.TRUE.equals(chosen.getAllowVolumeExpansion());
+    if (expandable) {
+      log.info("StorageClass {} allows volume expansion: upgrades may grow storage", name);
+    } else {
+      log.warn(
+          "StorageClass {} does not allow volume expansion: upgrades that grow storage are"
+              + " refused",
+          name);
+    }
+    return expandable;
+  }
+
+  /** The class of that name, or the cluster's default class when {@code name} is null. */
+  private static StorageClass select(List<StorageClass> classes, String name) {
     for (StorageClass sc : classes) {
       Map<String, String> annotations = sc.getMetadata().getAnnotations();
       boolean isDefault =

@@ -50,6 +50,13 @@ public final class KubernetesProvisionerBuilder {
   static final Map<String, List<String>> DEFAULT_WRITABLE_PATHS =
       Map.of("mysql", List.of("/var/run/mysqld"), "n8nio/n8n", List.of("/home/node/.cache"));
 
+  /**
+   * The labels that select the cluster DNS pods unless {@link #clusterDns} names others: {@code
+   * k8s-app=kube-dns}, as kubeadm, kind, minikube and the large managed offerings label CoreDNS.
+   */
+  public static final Map<String, String> DEFAULT_CLUSTER_DNS_POD_LABELS =
+      Map.of("k8s-app", "kube-dns");
+
   private KubernetesClient client;
   private String baseDomain;
   private String ingressClass = "nginx";
@@ -70,7 +77,7 @@ public final class KubernetesProvisionerBuilder {
   private final Map<String, List<String>> writablePaths =
       new LinkedHashMap<>(DEFAULT_WRITABLE_PATHS);
   private String dnsNamespace = "kube-system";
-  private Map<String, String> dnsPodLabels = Map.of("k8s-app", "kube-dns");
+  private Map<String, String> dnsPodLabels = DEFAULT_CLUSTER_DNS_POD_LABELS;
 
   KubernetesProvisionerBuilder() {}
 
@@ -291,6 +298,10 @@ public final class KubernetesProvisionerBuilder {
   /**
    * Builds the provisioner.
    *
+   * <p>The provisioner reads once whether its StorageClass allows volume expansion and logs it
+   * ({@link KubernetesProvisioner#canGrowStorage()}): one request, retried only by the client
+   * itself (see {@link #client}); a cluster it cannot reach then is no error.
+   *
    * @return the provisioner
    * @throws io.minispod.ValidationException naming every bad setting
    */
@@ -387,16 +398,19 @@ public final class KubernetesProvisionerBuilder {
             dnsPodLabels);
     boolean ownsClient = client == null;
     KubernetesClient chosen = ownsClient ? defaultClient() : client;
-    return new KubernetesProvisioner(
-        chosen,
-        ownsClient,
-        settings,
-        secretGenerator,
-        new ApiRetrier(
-            maxAttempts,
-            initialBackoff,
-            maxBackoff,
-            duration -> Thread.sleep(duration.toMillis())));
+    KubernetesProvisioner provisioner =
+        new KubernetesProvisioner(
+            chosen,
+            ownsClient,
+            settings,
+            secretGenerator,
+            new ApiRetrier(
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                duration -> Thread.sleep(duration.toMillis())));
+    provisioner.reportStorageExpansion();
+    return provisioner;
   }
 
   /** An absolute path without {@code .} or {@code ..} parts. */

@@ -83,7 +83,7 @@ final class ManifestRenderer {
       List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16");
 
   private static final Pattern PLACEHOLDER =
-      Pattern.compile("\\{\\{(host|url|companion:([a-z0-9]([-a-z0-9]*[a-z0-9])?))}}");
+      Pattern.compile("\\{\\{(host|url|scheme|companion:([a-z0-9]([-a-z0-9]*[a-z0-9])?))}}");
   private static final Pattern LABEL_VALUE =
       Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
   private static final Pattern ENV_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
@@ -689,6 +689,8 @@ final class ManifestRenderer {
                   replacement = settings.publicHost(spec);
                 } else if (m.group(1).equals("url")) {
                   replacement = settings.publicUrl(spec);
+                } else if (m.group(1).equals("scheme")) {
+                  replacement = settings.scheme();
                 } else if (companions.contains(m.group(2))) {
                   replacement = Names.service(spec.subdomain(), m.group(2), false);
                 } else {

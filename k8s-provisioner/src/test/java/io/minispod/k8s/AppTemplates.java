@@ -37,7 +37,7 @@ final class AppTemplates {
             5678,
             Map.of(
                 "N8N_HOST", "{{host}}",
-                "N8N_PROTOCOL", "https",
+                "N8N_PROTOCOL", "{{scheme}}",
                 "N8N_PORT", "5678",
                 "WEBHOOK_URL", "{{url}}/"),
             Map.of("N8N_ENCRYPTION_KEY", "n8n-encryption-key"),

@@ -14,6 +14,7 @@ import io.minispod.catalog.Catalog;
 import io.minispod.catalog.CatalogSeed;
 import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.InstanceStatus;
+import io.minispod.subscription.InvalidPlanException;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionStatus;
 import io.minispod.subscription.Subscriptions;
@@ -134,6 +135,71 @@ final class CatalogFlowIT {
         assertThat(seen.getMessage() + " " + seen.details())
             .doesNotContainIgnoringCase("serviceaccount")
             .doesNotContain("forbidden", k8s.client.getMasterUrl().getAuthority());
+      }
+    }
+  }
+
+  @Test
+  void subscribe_n8nWithoutTls_appIsToldTheHttpSchemeItsUrlHas() {
+    try (QuotaManager quota =
+            QuotaManager.builder(db.dataSource()).reclaimInterval(Duration.ZERO).build();
+        Catalog catalog = Catalog.builder(db.dataSource(), quota).listenForChanges(false).build();
+        KubernetesProvisioner provisioner = k8s.open(k8s.provisioner().clusterIssuer(null))) {
+      CatalogSeed.apply(catalog.admin());
+      BillingService billing =
+          BillingService.builder(db.dataSource()).paymentGateway(new MockPaymentGateway()).build();
+      try (Subscriptions subscriptions =
+          Subscriptions.builder(catalog, billing, provisioner).build()) {
+        String user = "carol-" + UUID.randomUUID();
+
+        Subscription basic =
+            subscriptions.subscriptions().subscribe(user, "n8n", "basic", "subscribe");
+
+        String url = basic.instance().url();
+        assertThat(url).startsWith("http://n8n-");
+        String subdomain = url.substring("http://".length()).split("\\.")[0];
+        Map<String, String> env =
+            k8s.client
+                .configMaps()
+                .inNamespace(provisioner.namespaceOf(user))
+                .withName(subdomain + "-app-env")
+                .get()
+                .getData();
+        assertThat(env)
+            .containsEntry("N8N_PROTOCOL", "http")
+            .containsEntry("WEBHOOK_URL", url + "/");
+      }
+    }
+  }
+
+  @Test
+  void upgrade_onStorageClassWithoutExpansion_isRefusedBeforeAnythingIsCharged() {
+    k8s.storageClass("fixed", false, false);
+    MockPaymentGateway gateway = new MockPaymentGateway();
+    try (QuotaManager quota =
+            QuotaManager.builder(db.dataSource()).reclaimInterval(Duration.ZERO).build();
+        Catalog catalog = Catalog.builder(db.dataSource(), quota).listenForChanges(false).build();
+        KubernetesProvisioner provisioner = k8s.open(k8s.provisioner().storageClass("fixed"))) {
+      CatalogSeed.apply(catalog.admin());
+      BillingService billing =
+          BillingService.builder(db.dataSource()).paymentGateway(gateway).build();
+      try (Subscriptions subscriptions =
+          Subscriptions.builder(catalog, billing, provisioner).build()) {
+        String user = "dave-" + UUID.randomUUID();
+        Subscription basic =
+            subscriptions.subscriptions().subscribe(user, "n8n", "basic", "subscribe");
+
+        InvalidPlanException refused =
+            catchThrowableOfType(
+                InvalidPlanException.class,
+                () -> subscriptions.upgrades().upgrade(user, basic.id(), "pro", "upgrade"));
+
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_PLAN);
+        assertThat(refused.reason()).isEqualTo(InvalidPlanException.STORAGE_CANNOT_GROW);
+        assertThat(gateway.charges()).hasSize(1);
+        assertThat(subscriptions.upgrades().options(user, basic.id())).isEmpty();
+        assertThat(subscriptions.subscriptions().subscription(user, basic.id()).plan().slug())
+            .isEqualTo("basic");
       }
     }
   }

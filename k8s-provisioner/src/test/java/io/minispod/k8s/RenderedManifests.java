@@ -19,10 +19,17 @@ final class RenderedManifests {
   static final UUID N8N_ID = UUID.fromString("7d1f3c2a-5b6e-4c8d-9e0f-1a2b3c4d5e6f");
   static final UUID GHOST_ID = UUID.fromString("0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f");
 
-  /** Rendering only serializes, so this client never connects. */
+  /**
+   * Rendering only serializes; the one request a provisioner makes when it is built (reading the
+   * StorageClasses) is refused at once, without the client's own retries.
+   */
   static final KubernetesClient CLIENT =
       new KubernetesClientBuilder()
-          .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build())
+          .withConfig(
+              new ConfigBuilder()
+                  .withMasterUrl("https://127.0.0.1:1")
+                  .withRequestRetryBackoffLimit(0)
+                  .build())
           .build();
 
   /** Generated secrets with predictable values, so that golden files stay put. */

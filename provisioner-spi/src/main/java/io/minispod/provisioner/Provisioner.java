@@ -18,8 +18,10 @@ import java.util.Optional;
  *
  * <p>Generated secrets ({@link InstanceSpec#generatedSecrets()}) are created by the provisioner on
  * first provisioning and kept, unchanged, across later provisioning, resizing and restarts; their
- * values never leave the platform. Environment values may contain the placeholders {@code {{host}}}
- * and {@code {{url}}}, which the provisioner replaces with the instance's public host name and URL.
+ * values never leave the platform. Environment values may contain the placeholders {@code
+ * {{host}}}, {@code {{url}}} and {@code {{scheme}}}, which the provisioner replaces with the
+ * instance's public host name, its URL, and the scheme of that URL ({@code https} or {@code http},
+ * as it is served).
  */
 public interface Provisioner {
 
@@ -43,6 +45,18 @@ public interface Provisioner {
    *     is known before applying (such as storage that cannot be expanded)
    */
   void resize(InstanceSpec spec);
+
+  /**
+   * Whether {@link #resize} can grow an instance's storage on this platform, as the platform said
+   * when the provisioner started. The catalog refuses an upgrade to a plan with more storage before
+   * anything is charged when it cannot. A provisioner that cannot tell answers {@code true}: {@link
+   * #resize} then refuses such a change itself, without changing anything.
+   *
+   * @return {@code false} only when storage is known not to grow; {@code true} by default
+   */
+  default boolean canGrowStorage() {
+    return true;
+  }
 
   /**
    * Removes every object of the instance. Deprovisioning an instance that is gone succeeds.

@@ -10,8 +10,10 @@ import io.minispod.catalog.CatalogAdmin;
 import io.minispod.catalog.CatalogSeed;
 import io.minispod.catalog.CatalogService;
 import io.minispod.k8s.KubernetesProvisioner;
+import io.minispod.k8s.KubernetesProvisionerBuilder;
 import io.minispod.provisioner.InMemoryProvisioner;
 import io.minispod.provisioner.Provisioner;
+import io.minispod.provisioner.ResourceLimits;
 import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
@@ -305,6 +307,11 @@ public class MinisPodAutoConfiguration {
         .upgradePolicy(policy)
         .alertSink(alertSink)
         .instancesPerUser(properties.getInstancesPerUser())
+        .clusterCapacity(
+            new ResourceLimits(
+                properties.getClusterCapacity().getCpuMillicores(),
+                properties.getClusterCapacity().getMemoryMib(),
+                properties.getClusterCapacity().getStorageGib()))
         .healthChecks(
             properties.getHealthCheck().getInterval(), properties.getHealthCheck().getThreshold())
         .workflowThreads(properties.getWorkflows().getThreads())
@@ -431,10 +438,30 @@ public class MinisPodAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(Provisioner.class)
-    KubernetesProvisioner minisPodKubernetesProvisioner(MinisPodProperties properties) {
-      return KubernetesProvisioner.builder()
-          .baseDomain(properties.getProvisioner().getBaseDomain())
-          .build();
+    KubernetesProvisioner minisPodKubernetesProvisioner(
+        MinisPodProperties properties, Clock clock) {
+      MinisPodProperties.Kubernetes k8s = properties.getProvisioner().getKubernetes();
+      KubernetesProvisionerBuilder builder =
+          KubernetesProvisioner.builder()
+              .baseDomain(properties.getProvisioner().getBaseDomain())
+              .clock(clock)
+              .ingressClass(k8s.getIngressClass())
+              .ingressNamespace(k8s.getIngressNamespace())
+              .clusterIssuer(k8s.getClusterIssuer())
+              .externalTls(k8s.isExternalTls())
+              .namespacePrefix(k8s.getNamespacePrefix())
+              .storageClass(k8s.getStorageClass())
+              .readinessTimeout(k8s.getReadinessTimeout())
+              .readinessPollInterval(k8s.getReadinessPollInterval())
+              .retries(k8s.getMaxAttempts(), k8s.getInitialBackoff(), k8s.getMaxBackoff())
+              .defaultEphemeralStorageMiB(k8s.getDefaultEphemeralStorageMib())
+              .clusterDns(
+                  k8s.getClusterDnsNamespace(),
+                  k8s.getClusterDnsPodLabels() == null
+                      ? KubernetesProvisionerBuilder.DEFAULT_CLUSTER_DNS_POD_LABELS
+                      : k8s.getClusterDnsPodLabels());
+      k8s.getWritablePaths().forEach(builder::writablePaths);
+      return builder.build();
     }
   }
 

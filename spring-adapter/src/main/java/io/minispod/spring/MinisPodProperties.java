@@ -2,6 +2,7 @@ package io.minispod.spring;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -28,6 +29,7 @@ public class MinisPodProperties {
   /** How many live instances one user may hold. */
   private long instancesPerUser = 10;
 
+  private final ClusterCapacity clusterCapacity = new ClusterCapacity();
   private final Provisioner provisioner = new Provisioner();
   private final Payment payment = new Payment();
   private final HealthCheck healthCheck = new HealthCheck();
@@ -108,6 +110,15 @@ public class MinisPodProperties {
    */
   public void setInstancesPerUser(long instancesPerUser) {
     this.instancesPerUser = instancesPerUser;
+  }
+
+  /**
+   * What the cluster can hold in all: {@code minispod.cluster-capacity.*}.
+   *
+   * @return the cluster capacity settings
+   */
+  public ClusterCapacity getClusterCapacity() {
+    return clusterCapacity;
   }
 
   /**
@@ -194,6 +205,17 @@ public class MinisPodProperties {
     /** The domain under which instances get their host names. */
     private String baseDomain = "apps.localhost";
 
+    private final Kubernetes kubernetes = new Kubernetes();
+
+    /**
+     * The Kubernetes provisioner's settings, used when {@code type} is {@code kubernetes}.
+     *
+     * @return {@code minispod.provisioner.kubernetes.*}
+     */
+    public Kubernetes getKubernetes() {
+      return kubernetes;
+    }
+
     /**
      * The provisioner type.
      *
@@ -228,6 +250,415 @@ public class MinisPodProperties {
      */
     public void setBaseDomain(String baseDomain) {
       this.baseDomain = baseDomain;
+    }
+  }
+
+  /**
+   * What the whole cluster can hold, the capacity every instance's resources are taken from (see
+   * {@code SubscriptionsBuilder.clusterCapacity}).
+   */
+  public static class ClusterCapacity {
+
+    /** CPU of the cluster, in millicores. */
+    private int cpuMillicores = 64_000;
+
+    /** Memory of the cluster, in MiB. */
+    private int memoryMib = 262_144;
+
+    /** Storage of the cluster, in GiB. */
+    private int storageGib = 10_000;
+
+    /**
+     * The cluster's CPU.
+     *
+     * @return millicores
+     */
+    public int getCpuMillicores() {
+      return cpuMillicores;
+    }
+
+    /**
+     * Sets the cluster's CPU.
+     *
+     * @param cpuMillicores positive
+     */
+    public void setCpuMillicores(int cpuMillicores) {
+      this.cpuMillicores = cpuMillicores;
+    }
+
+    /**
+     * The cluster's memory.
+     *
+     * @return MiB
+     */
+    public int getMemoryMib() {
+      return memoryMib;
+    }
+
+    /**
+     * Sets the cluster's memory.
+     *
+     * @param memoryMib positive
+     */
+    public void setMemoryMib(int memoryMib) {
+      this.memoryMib = memoryMib;
+    }
+
+    /**
+     * The cluster's storage.
+     *
+     * @return GiB
+     */
+    public int getStorageGib() {
+      return storageGib;
+    }
+
+    /**
+     * Sets the cluster's storage.
+     *
+     * @param storageGib zero or more
+     */
+    public void setStorageGib(int storageGib) {
+      this.storageGib = storageGib;
+    }
+  }
+
+  /**
+   * The settings of {@code io.minispod.k8s.KubernetesProvisionerBuilder}, one property per setting
+   * (its base domain is {@code minispod.provisioner.base-domain}). The defaults are the builder's;
+   * the builder validates the values and reports every bad one at start-up.
+   */
+  public static class Kubernetes {
+
+    /** The IngressClass of the instances' Ingresses. */
+    private String ingressClass = "nginx";
+
+    /** The namespace the ingress controller runs in: the only source of traffic to an app. */
+    private String ingressNamespace = "ingress-nginx";
+
+    /**
+     * A cert-manager ClusterIssuer: each Ingress then gets a certificate and serves TLS, and
+     * instances are told {@code https} URLs. Unset: no issuer.
+     */
+    private String clusterIssuer;
+
+    /**
+     * Whether TLS is terminated before the ingress controller (a load balancer, the controller's
+     * wildcard certificate), so instances are told {@code https} URLs without an issuer.
+     */
+    private boolean externalTls = false;
+
+    /** What every owner namespace starts with; the rest is a hash of the owner id. */
+    private String namespacePrefix = "minispod-";
+
+    /**
+     * The StorageClass of the instances' volumes; it should allow volume expansion, or upgrades
+     * that grow storage are refused. Unset: the cluster's default class.
+     */
+    private String storageClass;
+
+    /** How long provisioning and resizing wait for an instance to become available. */
+    private Duration readinessTimeout = Duration.ofMinutes(5);
+
+    /** How often pod status is read while waiting, to fail early when waiting cannot help. */
+    private Duration readinessPollInterval = Duration.ofSeconds(5);
+
+    /** Attempts per API call that fails transiently (5xx, 409, 429, timeouts), from 1 to 100. */
+    private int maxAttempts = 5;
+
+    /** The first pause between two attempts of an API call; pauses double with jitter. */
+    private Duration initialBackoff = Duration.ofMillis(200);
+
+    /** The longest pause between two attempts of an API call. */
+    private Duration maxBackoff = Duration.ofSeconds(5);
+
+    /** The scratch space (ephemeral-storage) of a container whose spec names none, in MiB. */
+    private int defaultEphemeralStorageMib = 1024;
+
+    /**
+     * Directories that an image's containers may write to besides their volume and {@code /tmp}, by
+     * image repository (such as {@code ghcr.io/acme/app}); added to the builder's defaults for
+     * {@code mysql} and {@code n8nio/n8n}, and an empty list removes an image's entry.
+     */
+    private Map<String, List<String>> writablePaths = new LinkedHashMap<>();
+
+    /** The namespace of the cluster DNS pods, the only destination of DNS queries. */
+    private String clusterDnsNamespace = "kube-system";
+
+    /**
+     * Labels that select the cluster DNS pods in {@code cluster-dns-namespace}. Unset: {@code
+     * k8s-app=kube-dns}.
+     */
+    private Map<String, String> clusterDnsPodLabels;
+
+    /**
+     * The IngressClass.
+     *
+     * @return the class name
+     */
+    public String getIngressClass() {
+      return ingressClass;
+    }
+
+    /**
+     * Sets the IngressClass.
+     *
+     * @param ingressClass the class name
+     */
+    public void setIngressClass(String ingressClass) {
+      this.ingressClass = ingressClass;
+    }
+
+    /**
+     * The ingress controller's namespace.
+     *
+     * @return the namespace
+     */
+    public String getIngressNamespace() {
+      return ingressNamespace;
+    }
+
+    /**
+     * Sets the ingress controller's namespace.
+     *
+     * @param ingressNamespace the namespace
+     */
+    public void setIngressNamespace(String ingressNamespace) {
+      this.ingressNamespace = ingressNamespace;
+    }
+
+    /**
+     * The cert-manager ClusterIssuer.
+     *
+     * @return the issuer
+     */
+    public String getClusterIssuer() {
+      return clusterIssuer;
+    }
+
+    /**
+     * Sets the cert-manager ClusterIssuer.
+     *
+     * @param clusterIssuer the issuer, or null for none
+     */
+    public void setClusterIssuer(String clusterIssuer) {
+      this.clusterIssuer = clusterIssuer;
+    }
+
+    /**
+     * Whether TLS ends before the ingress controller.
+     *
+     * @return whether it does
+     */
+    public boolean isExternalTls() {
+      return externalTls;
+    }
+
+    /**
+     * Sets whether TLS ends before the ingress controller.
+     *
+     * @param externalTls true when it does
+     */
+    public void setExternalTls(boolean externalTls) {
+      this.externalTls = externalTls;
+    }
+
+    /**
+     * The owner namespaces' prefix.
+     *
+     * @return the prefix
+     */
+    public String getNamespacePrefix() {
+      return namespacePrefix;
+    }
+
+    /**
+     * Sets the owner namespaces' prefix.
+     *
+     * @param namespacePrefix the prefix
+     */
+    public void setNamespacePrefix(String namespacePrefix) {
+      this.namespacePrefix = namespacePrefix;
+    }
+
+    /**
+     * The volumes' StorageClass.
+     *
+     * @return the class
+     */
+    public String getStorageClass() {
+      return storageClass;
+    }
+
+    /**
+     * Sets the volumes' StorageClass.
+     *
+     * @param storageClass the class, or null for the cluster default
+     */
+    public void setStorageClass(String storageClass) {
+      this.storageClass = storageClass;
+    }
+
+    /**
+     * The readiness timeout.
+     *
+     * @return a positive duration
+     */
+    public Duration getReadinessTimeout() {
+      return readinessTimeout;
+    }
+
+    /**
+     * Sets the readiness timeout.
+     *
+     * @param readinessTimeout a positive duration
+     */
+    public void setReadinessTimeout(Duration readinessTimeout) {
+      this.readinessTimeout = readinessTimeout;
+    }
+
+    /**
+     * The readiness poll interval.
+     *
+     * @return a positive duration
+     */
+    public Duration getReadinessPollInterval() {
+      return readinessPollInterval;
+    }
+
+    /**
+     * Sets the readiness poll interval.
+     *
+     * @param readinessPollInterval a positive duration
+     */
+    public void setReadinessPollInterval(Duration readinessPollInterval) {
+      this.readinessPollInterval = readinessPollInterval;
+    }
+
+    /**
+     * The attempts per API call.
+     *
+     * @return from 1 to 100
+     */
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    /**
+     * Sets the attempts per API call.
+     *
+     * @param maxAttempts from 1 to 100
+     */
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * The first retry pause.
+     *
+     * @return a positive duration
+     */
+    public Duration getInitialBackoff() {
+      return initialBackoff;
+    }
+
+    /**
+     * Sets the first retry pause.
+     *
+     * @param initialBackoff a positive duration
+     */
+    public void setInitialBackoff(Duration initialBackoff) {
+      this.initialBackoff = initialBackoff;
+    }
+
+    /**
+     * The longest retry pause.
+     *
+     * @return at least the first pause
+     */
+    public Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    /**
+     * Sets the longest retry pause.
+     *
+     * @param maxBackoff at least the first pause
+     */
+    public void setMaxBackoff(Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
+
+    /**
+     * The default scratch space.
+     *
+     * @return MiB
+     */
+    public int getDefaultEphemeralStorageMib() {
+      return defaultEphemeralStorageMib;
+    }
+
+    /**
+     * Sets the default scratch space.
+     *
+     * @param defaultEphemeralStorageMib MiB, from 1 to 1048576
+     */
+    public void setDefaultEphemeralStorageMib(int defaultEphemeralStorageMib) {
+      this.defaultEphemeralStorageMib = defaultEphemeralStorageMib;
+    }
+
+    /**
+     * The writable directories by image repository.
+     *
+     * @return image repository to directories
+     */
+    public Map<String, List<String>> getWritablePaths() {
+      return writablePaths;
+    }
+
+    /**
+     * Sets the writable directories by image repository.
+     *
+     * @param writablePaths image repository to directories
+     */
+    public void setWritablePaths(Map<String, List<String>> writablePaths) {
+      this.writablePaths = writablePaths;
+    }
+
+    /**
+     * The cluster DNS namespace.
+     *
+     * @return the namespace
+     */
+    public String getClusterDnsNamespace() {
+      return clusterDnsNamespace;
+    }
+
+    /**
+     * Sets the cluster DNS namespace.
+     *
+     * @param clusterDnsNamespace the namespace
+     */
+    public void setClusterDnsNamespace(String clusterDnsNamespace) {
+      this.clusterDnsNamespace = clusterDnsNamespace;
+    }
+
+    /**
+     * The cluster DNS pod labels.
+     *
+     * @return the labels
+     */
+    public Map<String, String> getClusterDnsPodLabels() {
+      return clusterDnsPodLabels;
+    }
+
+    /**
+     * Sets the cluster DNS pod labels.
+     *
+     * @param clusterDnsPodLabels the labels, or null for the default
+     */
+    public void setClusterDnsPodLabels(Map<String, String> clusterDnsPodLabels) {
+      this.clusterDnsPodLabels = clusterDnsPodLabels;
     }
   }
 

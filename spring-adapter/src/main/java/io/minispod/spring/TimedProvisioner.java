@@ -60,6 +60,11 @@ final class TimedProvisioner implements Provisioner, AutoCloseable {
   }
 
   @Override
+  public boolean canGrowStorage() {
+    return delegate.canGrowStorage();
+  }
+
+  @Override
   public List<ObservedInstance> instances() {
     return timed("instances", delegate::instances);
   }

@@ -13,11 +13,13 @@ import io.minispod.catalog.CatalogService;
 import io.minispod.provisioner.InMemoryProvisioner;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.Provisioner;
+import io.minispod.quota.PoolUtilisation;
 import io.minispod.quota.QuotaManager;
 import io.minispod.spring.web.MinisPodWebAutoConfiguration;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.QuotaPools;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.Subscriptions;
@@ -25,6 +27,8 @@ import io.minispod.subscription.UpgradeOnlyPolicy;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
 import io.minispod.testkit.PostgresServer;
+import java.util.Map;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +89,30 @@ final class MinisPodAutoConfigurationIT {
               // The context booted on Java 17 with the project's jOOQ line, not Boot's.
               assertThat(org.jooq.Constants.VERSION).startsWith("3.19.");
               assertThat(Runtime.version().feature()).isGreaterThanOrEqualTo(17);
+            });
+  }
+
+  @Test
+  void context_withClusterCapacity_definesTheClusterPoolsWithIt() {
+    runner
+        .withPropertyValues(
+            "minispod.payment.gateway=mock",
+            "minispod.provisioner.type=in-memory",
+            "minispod.cluster-capacity.cpu-millicores=16000",
+            "minispod.cluster-capacity.memory-mib=65536",
+            "minispod.cluster-capacity.storage-gib=500")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              context.getBean(Subscriptions.class);
+              Map<String, Long> capacity =
+                  context.getBean(QuotaManager.class).utilisation().stream()
+                      .collect(
+                          Collectors.toMap(PoolUtilisation::poolKey, PoolUtilisation::capacity));
+              assertThat(capacity)
+                  .containsEntry(QuotaPools.CLUSTER_CPU, 16_000L)
+                  .containsEntry(QuotaPools.CLUSTER_MEMORY, 65_536L)
+                  .containsEntry(QuotaPools.CLUSTER_STORAGE, 500L);
             });
   }
 

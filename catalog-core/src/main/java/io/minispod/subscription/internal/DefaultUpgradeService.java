@@ -8,6 +8,7 @@ import io.minispod.catalog.Plan;
 import io.minispod.catalog.ServiceStructure;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
+import io.minispod.provisioner.Provisioner;
 import io.minispod.quota.Allocation;
 import io.minispod.quota.AllocationRequest;
 import io.minispod.quota.PoolAvailability;
@@ -41,6 +42,7 @@ final class DefaultUpgradeService implements UpgradeService {
   private final QuotaManager quota;
   private final BillingService billing;
   private final UpgradePolicy policy;
+  private final Provisioner provisioner;
   private final Clock clock;
 
   DefaultUpgradeService(
@@ -51,6 +53,7 @@ final class DefaultUpgradeService implements UpgradeService {
       QuotaManager quota,
       BillingService billing,
       UpgradePolicy policy,
+      Provisioner provisioner,
       Clock clock) {
     this.catalog = catalog;
     this.store = store;
@@ -59,6 +62,7 @@ final class DefaultUpgradeService implements UpgradeService {
     this.quota = quota;
     this.billing = billing;
     this.policy = policy;
+    this.provisioner = provisioner;
     this.clock = clock;
   }
 
@@ -69,8 +73,12 @@ final class DefaultUpgradeService implements UpgradeService {
     Plan current = catalog.plan(s.getServiceId(), s.getPlanId());
     BillingPeriod period = SubscriptionStore.period(s);
     Instant now = clock.instant();
+    boolean storageCanGrow = provisioner.canGrowStorage();
     List<Plan> allowed =
-        service.activePlans().stream().filter(p -> policy.evaluate(current, p).allowed()).toList();
+        service.activePlans().stream()
+            .filter(p -> policy.evaluate(current, p).allowed())
+            .filter(p -> storageCanGrow || !growsStorage(current, p))
+            .toList();
     Map<UUID, PoolAvailability> availability = new HashMap<>();
     if (!allowed.isEmpty()) {
       quota
@@ -88,6 +96,11 @@ final class DefaultUpgradeService implements UpgradeService {
                         userId, subscriptionId.toString(), period, p.price().amount(), changeAt),
                     availability.get(p.id()).available()))
         .toList();
+  }
+
+  /** Whether moving to {@code target} would ask the platform to grow the instance's volume. */
+  private static boolean growsStorage(Plan current, Plan target) {
+    return target.resources().storageGiB() > current.resources().storageGiB();
   }
 
   @Override
@@ -132,6 +145,10 @@ final class DefaultUpgradeService implements UpgradeService {
     if (!decision.allowed()) {
       throw new InvalidPlanException(
           service.definition().slug(), targetPlanSlug, decision.reason());
+    }
+    if (growsStorage(current, target) && !provisioner.canGrowStorage()) {
+      throw new InvalidPlanException(
+          service.definition().slug(), targetPlanSlug, InvalidPlanException.STORAGE_CANNOT_GROW);
     }
     List<QuotaItem> hold = footprint.upgradeHold(current, target);
     return operations.launch(

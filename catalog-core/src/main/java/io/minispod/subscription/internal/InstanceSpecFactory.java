@@ -32,10 +32,11 @@ import org.jooq.DSLContext;
  *
  * <p>Template placeholders become the provisioner's: {@code ${host}} and {@code ${url}} become
  * {@code {{host}}} and {@code {{url}}}, {@code ${companion:NAME}} becomes {@code
- * {{companion:NAME}}}, {@code ${protocol}} becomes {@code https} (instances are served over TLS),
- * and a variable whose whole value is {@code ${secret:NAME}} is read from generated secret NAME.
- * HTTP probes carry over; TCP and exec probes become the provisioner's default TCP check of the
- * port.
+ * {{companion:NAME}}}, {@code ${protocol}} becomes {@code {{scheme}}} (the scheme the provisioner
+ * serves the instance on, which its {@code {{url}}} has too; the Kubernetes provisioner fills it
+ * in), and a variable whose whole value is {@code ${secret:NAME}} is read from generated secret
+ * NAME. HTTP probes carry over; TCP and exec probes become the provisioner's default TCP check of
+ * the port.
  *
  * <p>Its reads take a connection of their own: never call it inside a transaction, where it would
  * hold two connections at once and could starve the pool under load.
@@ -182,7 +183,7 @@ final class InstanceSpecFactory {
         value
             .replace("${host}", "{{host}}")
             .replace("${url}", "{{url}}")
-            .replace("${protocol}", "https");
+            .replace("${protocol}", "{{scheme}}");
     return COMPANION.matcher(translated).replaceAll("{{companion:$1}}");
   }
 

@@ -176,6 +176,7 @@ public final class SubscriptionEngine implements AutoCloseable {
             settings.quota(),
             settings.billing(),
             settings.upgradePolicy(),
+            settings.provisioner(),
             clock);
     this.instances =
         new DefaultInstanceService(
