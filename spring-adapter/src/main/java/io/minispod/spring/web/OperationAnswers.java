@@ -65,8 +65,12 @@ final class OperationAnswers {
       String prefer,
       Function<Operation, ResponseEntity<Map<String, Object>>> done) {
     Preference preference = preference(prefer);
+    // No wait (respond-async) answers from the start itself: a fast operation that ended in the
+    // meantime is still a 202, as the client asked.
     Operation operation =
-        started.finished() ? started : operations.await(user, started.id(), preference.waitFor());
+        started.finished() || preference.waitFor().isZero()
+            ? started
+            : operations.await(user, started.id(), preference.waitFor());
     if (operation.status() == OperationStatus.SUCCEEDED) {
       return done.apply(operation);
     }
