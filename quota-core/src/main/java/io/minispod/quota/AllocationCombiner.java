@@ -8,10 +8,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +26,13 @@ import org.slf4j.LoggerFactory;
  * its lock however they are issued. Instead of one transaction (and one lock hand-over) per
  * request, each lane's thread takes every request waiting in its queue and settles them all in a
  * single transaction, in arrival order. Under load the batch grows with the queue, so the cost of
- * the lock, the round trips and the commit is shared by many requests; without load a batch is a
- * single request and adds only a thread hand-over.
+ * the lock, the round trips and the commit is shared by many requests.
+ *
+ * <p>A lone request does not pay for a hand-over: when nothing waits on its lane and no batch is
+ * being settled there, its caller settles it on its own thread, as a batch of one (the same
+ * transaction the lane would run), holding the lane while it does so that the lane's requests and
+ * its own are still settled one transaction at a time. The lane's thread settles what queues behind
+ * it.
  *
  * <p>Requests go to a lane by their smallest pool key, so requests for one pool always share a lane
  * (and batch), while requests for different pools spread over the lanes and run in parallel.
@@ -65,7 +73,10 @@ final class AllocationCombiner implements AutoCloseable {
     }
   }
 
-  /** Queues the request, waits for its batch to be settled and returns its allocation. */
+  /**
+   * Settles the request on this thread if its lane is idle, otherwise queues it and waits for its
+   * batch to be settled; returns its allocation.
+   */
   Allocation submit(AllocationRequest request) {
     String firstPool =
         request.items().stream()
@@ -77,6 +88,9 @@ final class AllocationCombiner implements AutoCloseable {
     if (closed) {
       throw closedError();
     }
+    if (lane.settleAlone(submission)) {
+      return submission.allocation();
+    }
     lane.queue.add(submission);
     if (closed) {
       // close() may have drained the queue before our add; fail rather than wait forever.
@@ -86,11 +100,11 @@ final class AllocationCombiner implements AutoCloseable {
     return submission.await(lane);
   }
 
-  /** How many requests wait in the lanes' queues (for tests and diagnostics). */
+  /** How many requests wait on the lanes, not yet being settled (for tests and diagnostics). */
   int waiting() {
     int waiting = 0;
     for (Lane lane : lanes) {
-      waiting += lane.queue.size();
+      waiting += lane.queue.size() + (lane.next.get() == null ? 0 : 1);
     }
     return waiting;
   }
@@ -123,6 +137,16 @@ final class AllocationCombiner implements AutoCloseable {
   private final class Lane implements Runnable {
 
     private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
+
+    /**
+     * Held while a batch of this lane is settled, by the lane's thread or by a lone caller. Fair,
+     * so that once the lane's thread waits for it, lone callers queue instead of overtaking it.
+     */
+    private final ReentrantLock settling = new ReentrantLock(true);
+
+    /** The request the lane's thread took from the queue and is waiting to settle; withdrawable. */
+    private final AtomicReference<Submission> next = new AtomicReference<>();
+
     private final Thread thread;
 
     Lane(int index) {
@@ -130,18 +154,49 @@ final class AllocationCombiner implements AutoCloseable {
       thread.setDaemon(true);
     }
 
+    /**
+     * Settles the submission on the calling thread if nothing waits on this lane and no batch is
+     * being settled on it; returns whether it did.
+     */
+    boolean settleAlone(Submission submission) {
+      if (!queue.isEmpty() || settling.hasQueuedThreads() || !settling.tryLock()) {
+        return false;
+      }
+      try {
+        settleBatch(List.of(submission));
+        return true;
+      } finally {
+        settling.unlock();
+      }
+    }
+
     @Override
     public void run() {
       List<Submission> batch = new ArrayList<>(maxBatchSize);
       while (!closed) {
         try {
-          batch.add(queue.take());
+          next.set(queue.take());
+          settling.lockInterruptibly();
         } catch (InterruptedException e) {
+          Submission taken = next.getAndSet(null);
+          if (taken != null) {
+            taken.result.completeExceptionally(closedError());
+          }
           return;
         }
-        queue.drainTo(batch, maxBatchSize - 1);
-        settleBatch(batch);
-        batch.clear();
+        try {
+          Submission first = next.getAndSet(null);
+          if (first != null) {
+            batch.add(first);
+          }
+          queue.drainTo(batch, maxBatchSize - batch.size());
+          if (!batch.isEmpty()) {
+            settleBatch(batch);
+          }
+        } finally {
+          settling.unlock();
+          batch.clear();
+        }
       }
     }
 
@@ -188,19 +243,28 @@ final class AllocationCombiner implements AutoCloseable {
 
     Allocation await(Lane lane) {
       // A batch often settles within microseconds: spin briefly before parking, as an untimed
-      // CompletableFuture.get() does (a timed one parks at once, and a lone caller pays the
-      // wake-up).
+      // CompletableFuture.get() does (a timed one parks at once, and a caller pays the wake-up).
       for (int spin = 0; spin < SPINS && !result.isDone(); spin++) {
         Thread.onSpinWait();
       }
       try {
-        return result.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS).allocationOrThrow();
+        result.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw notSettled("Interrupted while waiting for", lane, e);
       } catch (TimeoutException e) {
         throw notSettled("Gave up after " + waitLimit + " waiting for", lane, e);
       } catch (ExecutionException e) {
+        // allocation() below reports it.
+      }
+      return allocation();
+    }
+
+    /** The allocation of a settled submission, or its refusal or failure thrown. */
+    Allocation allocation() {
+      try {
+        return result.getNow(null).allocationOrThrow();
+      } catch (CompletionException e) {
         if (e.getCause() instanceof RuntimeException failure) {
           throw failure;
         }
@@ -210,7 +274,7 @@ final class AllocationCombiner implements AutoCloseable {
 
     /** The caller stops waiting: withdrawn if still queued, or told it may yet be granted. */
     private MinisPodException notSettled(String what, Lane lane, Exception cause) {
-      boolean withdrawn = lane.queue.remove(this);
+      boolean withdrawn = lane.queue.remove(this) || lane.next.compareAndSet(this, null);
       return new MinisPodException(
           ErrorCode.INTERNAL_ERROR,
           what

@@ -2,6 +2,7 @@ package io.minispod.quota;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
+import io.minispod.quota.QuotaStore.Ending;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,8 @@ final class DefaultQuotaManager implements QuotaManager {
             lanes,
             maxBatchSize,
             allocationWaitLimit,
-            batch -> transact(tx -> store.allocateAll(tx, batch)));
+            // The batch is the whole transaction, so its COMMIT can travel with its writes.
+            batch -> transact(tx -> store.allocateAll(tx, batch, Ending.COMMIT_WITH_WRITES)));
     if (reclaimInterval.isZero()) {
       this.reclaimer = null;
     } else {

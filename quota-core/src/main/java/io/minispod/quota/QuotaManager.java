@@ -16,10 +16,11 @@ import org.jooq.DSLContext;
  * together.
  *
  * <p>Concurrent {@link #allocate} calls for the same pool are combined: the requests that arrive
- * while one transaction runs are granted or refused together, in arrival order, in the next one.
- * The check and the increment happen under the pool row's lock, and a database constraint keeps
- * {@code used <= capacity} whatever happens, so no interleaving, in one JVM or many, can
- * over-allocate.
+ * while one transaction runs are granted or refused together, in arrival order, in the next one. A
+ * call that finds no other allocation queued or running on its lane (see {@link
+ * QuotaManagerBuilder#combiningLanes}) runs its transaction on the caller's thread. The check and
+ * the increment happen under the pool row's lock, and a database constraint keeps {@code used <=
+ * capacity} whatever happens, so no interleaving, in one JVM or many, can over-allocate.
  *
  * <p>Expired holds are reclaimed by a background task of the manager (see {@link
  * QuotaManagerBuilder#reclaimInterval}). Close the manager to stop it.

@@ -55,11 +55,11 @@ public final class QuotaManagerBuilder {
   }
 
   /**
-   * How many allocation transactions may run at once. Requests are sent to a lane by the first pool
-   * they name: requests for the same pool share one lane and are combined into shared transactions;
-   * requests for different pools spread over the lanes. A request that finds its lane idle is
-   * settled on its caller's thread. Each lane needs a connection of the data source while it works.
-   * Default: 4.
+   * How many allocation transactions may run at once. Requests are sent to a lane by the smallest
+   * pool key they name: requests for the same pool share one lane and are combined into shared
+   * transactions; requests for different pools spread over the lanes. A request that finds its lane
+   * idle (nothing queued, nothing being settled) is settled on its caller's thread, without a
+   * hand-over. Each lane needs a connection of the data source while it works. Default: 4.
    *
    * @param lanes from 1 to 64
    * @return this builder

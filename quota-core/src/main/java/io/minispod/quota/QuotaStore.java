@@ -5,6 +5,7 @@ import static io.minispod.quota.internal.db.Tables.ALLOCATION_ITEM;
 import static io.minispod.quota.internal.db.Tables.LEDGER_ENTRY;
 import static io.minispod.quota.internal.db.Tables.POOL;
 import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.commit;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.val;
@@ -41,8 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every read and write of the quota schema. Each method runs on the context it is given, inside the
- * transaction that context belongs to, and takes pool row locks in key order so that no two
- * transactions deadlock on pools.
+ * transaction that context belongs to (which only {@link #allocateAll} may end, when told to), and
+ * takes pool row locks in key order so that no two transactions deadlock on pools.
  */
 final class QuotaStore {
 
@@ -120,11 +121,13 @@ final class QuotaStore {
   // ---------------------------------------------------------------- allocation
 
   /**
-   * Grants or refuses each request, in order, in the caller's transaction. Requests are judged
-   * against the pools as locked at the start plus what the earlier requests of the batch took, so
-   * the outcome is the same as running them one after another.
+   * Grants or refuses each request, in order, in the given transaction. Requests are judged against
+   * the pools as locked at the start plus what the earlier requests of the batch took, so the
+   * outcome is the same as running them one after another.
+   *
+   * @param ending whether the transaction stays open for its owner or is committed with the writes
    */
-  List<Outcome> allocateAll(DSLContext tx, List<AllocationRequest> requests) {
+  List<Outcome> allocateAll(DSLContext tx, List<AllocationRequest> requests, Ending ending) {
     Instant now = clock.instant();
     Map<String, PoolRecord> pools = lockPools(tx, poolKeysOf(requests));
     Map<String, StoredAllocation> earlier =
@@ -161,9 +164,22 @@ final class QuotaStore {
       outcomes.add(outcome);
     }
     if (!granted.isEmpty()) {
-      writeGranted(tx, granted, taken, now);
+      writeGranted(tx, granted, taken, now, ending);
     }
     return outcomes;
+  }
+
+  /** How {@link #allocateAll} leaves the transaction it works in. */
+  enum Ending {
+    /** Open: it is the caller's transaction, which commits or rolls back with the caller's work. */
+    LEAVE_OPEN,
+    /**
+     * Committed by the last statement of the writes' batch, saving the round trip of a commit of
+     * its own (the transaction's commit then finds nothing left to do). Only for a transaction that
+     * exists for these allocations alone, as the manager's own do: nothing may follow the writes.
+     * If any write fails, the statements after it, the {@code COMMIT} included, are not run.
+     */
+    COMMIT_WITH_WRITES
   }
 
   private static Outcome replay(
@@ -203,7 +219,11 @@ final class QuotaStore {
 
   /** Writes granted allocations, their items, ledger entries and pool counters in one batch. */
   private void writeGranted(
-      DSLContext tx, List<StoredAllocation> granted, Map<String, Long> taken, Instant now) {
+      DSLContext tx,
+      List<StoredAllocation> granted,
+      Map<String, Long> taken,
+      Instant now,
+      Ending ending) {
     OffsetDateTime at = at(now);
     var allocations =
         tx.insertInto(
@@ -245,6 +265,9 @@ final class QuotaStore {
     writes.add((Query) items);
     writes.add(ledgerInsert(tx, ledger, at));
     writes.addAll(poolUpdates(tx, taken, at));
+    if (ending == Ending.COMMIT_WITH_WRITES) {
+      writes.add(commit());
+    }
     tx.batch(writes).execute();
     if (log.isDebugEnabled()) {
       granted.forEach(

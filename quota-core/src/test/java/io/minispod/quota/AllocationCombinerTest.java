@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +26,12 @@ final class AllocationCombinerTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> batchThreads = Collections.synchronizedList(new ArrayList<>());
   private final CountDownLatch firstBatchMayFinish = new CountDownLatch(1);
-  private final ExecutorService callers = Executors.newCachedThreadPool();
+  private final AtomicInteger callerNames = new AtomicInteger();
+  private final ExecutorService callers =
+      Executors.newCachedThreadPool(
+          task -> new Thread(task, "caller-" + callerNames.incrementAndGet()));
   private AllocationCombiner combiner;
 
   @AfterEach
@@ -62,6 +67,7 @@ final class AllocationCombinerTest {
       }
     }
     batchSizes.add(batch.size());
+    batchThreads.add(Thread.currentThread().getName());
     if (batch.size() > 1 && batch.stream().anyMatch(r -> r.owner().equals("poison"))) {
       throw new IllegalStateException("a batch with the poisoned request fails as a whole");
     }
@@ -98,6 +104,48 @@ final class AllocationCombinerTest {
     }
     assertThat(first.get().owner()).isEqualTo("first");
     assertThat(batchSizes).containsExactly(1, 19);
+    assertThat(batchThreads.get(0)).as("the lone first request").startsWith("caller-");
+    assertThat(batchThreads.get(1)).isEqualTo("minispod-quota-combiner-0");
+  }
+
+  @Test
+  void submit_idleLane_settlesOnTheCallersThreadAsABatchOfOne() {
+    firstBatchMayFinish.countDown();
+    combiner = new AllocationCombiner(1, 256, WAIT, this::grantAll);
+    String caller = Thread.currentThread().getName();
+
+    assertThat(combiner.submit(request("alice")).owner()).isEqualTo("alice");
+    assertThat(combiner.submit(request("bob")).owner()).isEqualTo("bob");
+
+    assertThat(batchSizes).containsExactly(1, 1);
+    assertThat(batchThreads).containsExactly(caller, caller);
+  }
+
+  @Test
+  void submit_loneRequestFailing_throwsToItsCallerAndTheLaneStaysUsable() {
+    firstBatchMayFinish.countDown();
+    combiner = new AllocationCombiner(1, 256, WAIT, this::grantAll);
+
+    assertThatThrownBy(() -> combiner.submit(request("poison")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fails alone too");
+    assertThat(combiner.submit(request("after")).owner()).isEqualTo("after");
+  }
+
+  @Test
+  void submit_loneRequestFailingWithAnError_isReportedAsInternalError() {
+    combiner =
+        new AllocationCombiner(
+            1,
+            256,
+            WAIT,
+            batch -> {
+              throw new AssertionError("a broken invariant");
+            });
+
+    assertThatThrownBy(() -> combiner.submit(request("alice")))
+        .isInstanceOf(MinisPodException.class)
+        .hasMessageContaining("a broken invariant");
   }
 
   @Test
@@ -156,50 +204,90 @@ final class AllocationCombinerTest {
 
   @Test
   void close_failsWaitingCallersAndRefusesNewOnes() throws Exception {
-    CountDownLatch untilInterrupted = new CountDownLatch(1);
-    combiner =
-        new AllocationCombiner(
-            1,
-            256,
-            WAIT,
-            batch -> {
-              try {
-                untilInterrupted.await();
-              } catch (InterruptedException closing) {
-                // close() interrupts the lane: finish this batch, then the lane stops.
-              }
-              return batch.stream().map(r -> Outcome.granted(grantTo(r))).toList();
-            });
+    combiner = new AllocationCombiner(1, 256, WAIT, this::grantAll);
     Future<Allocation> running = submitAll(List.of(request("first"))).get(0);
-    await().until(() -> combiner.waiting() == 0);
-    Future<Allocation> queued = submitAll(List.of(request("second"))).get(0);
-    await().until(() -> combiner.waiting() == 1);
+    await().until(() -> combiner.waiting() == 0 && !running.isDone());
+    List<Future<Allocation>> queued = submitAll(List.of(request("second"), request("third")));
+    await().until(() -> combiner.waiting() == 2);
 
     combiner.close();
 
-    assertThat(running.get(10, TimeUnit.SECONDS).owner()).isEqualTo("first");
-    assertThatThrownBy(() -> queued.get(10, TimeUnit.SECONDS))
-        .hasCauseInstanceOf(MinisPodException.class)
-        .hasMessageContaining("closed");
+    for (Future<Allocation> waiting : queued) {
+      assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(MinisPodException.class)
+          .hasMessageContaining("closed");
+    }
     assertThatThrownBy(() -> combiner.submit(request("late"))).hasMessageContaining("closed");
+    firstBatchMayFinish.countDown();
+    assertThat(running.get(10, TimeUnit.SECONDS).owner())
+        .as("the batch being settled finishes")
+        .isEqualTo("first");
+    assertThat(batchSizes).containsExactly(1);
   }
 
   @Test
-  void submit_interruptedCaller_isToldToRetryWithSameKey() throws Exception {
-    CountDownLatch hold = new CountDownLatch(1);
+  void close_whileTheLaneSettles_letsThatBatchFinish() throws Exception {
+    CountDownLatch untilInterrupted = new CountDownLatch(1);
+    CountDownLatch laneBatchStarted = new CountDownLatch(1);
     combiner =
         new AllocationCombiner(
             1,
             256,
             WAIT,
             batch -> {
-              try {
-                hold.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+              if (batch.get(0).owner().equals("queued")) {
+                laneBatchStarted.countDown();
+                try {
+                  untilInterrupted.await();
+                } catch (InterruptedException closing) {
+                  // close() interrupts the lane: finish this batch, then the lane stops.
+                }
+              } else {
+                awaitQuietly(firstBatchMayFinish);
               }
               return batch.stream().map(r -> Outcome.granted(grantTo(r))).toList();
             });
+    Future<Allocation> lone = submitAll(List.of(request("lone"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !lone.isDone());
+    Future<Allocation> queued = submitAll(List.of(request("queued"))).get(0);
+    await().until(() -> combiner.waiting() == 1);
+    firstBatchMayFinish.countDown();
+    assertThat(laneBatchStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+    combiner.close();
+
+    assertThat(lone.get(10, TimeUnit.SECONDS).owner()).isEqualTo("lone");
+    assertThat(queued.get(10, TimeUnit.SECONDS).owner()).isEqualTo("queued");
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void submit_callerInterruptedWhileItsBatchRuns_isToldToRetryWithSameKey() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch aliceBatchStarted = new CountDownLatch(1);
+    combiner =
+        new AllocationCombiner(
+            1,
+            256,
+            WAIT,
+            batch -> {
+              if (batch.get(0).owner().equals("alice")) {
+                aliceBatchStarted.countDown();
+                awaitQuietly(hold);
+              } else {
+                awaitQuietly(firstBatchMayFinish);
+              }
+              return batch.stream().map(r -> Outcome.granted(grantTo(r))).toList();
+            });
+    Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !first.isDone());
     CompletableFuture<Throwable> failure = new CompletableFuture<>();
     Thread caller =
         new Thread(
@@ -211,13 +299,44 @@ final class AllocationCombinerTest {
               }
             });
     caller.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> combiner.waiting() == 0 && caller.isAlive());
+    await().until(() -> combiner.waiting() == 1);
+    firstBatchMayFinish.countDown();
+    assertThat(aliceBatchStarted.await(10, TimeUnit.SECONDS)).isTrue();
     caller.interrupt();
 
     assertThat(failure.get(10, TimeUnit.SECONDS))
         .isInstanceOf(MinisPodException.class)
         .hasMessageContaining("retry with the same idempotency key");
     hold.countDown();
+  }
+
+  @Test
+  void submit_callerInterruptedWhileQueued_isToldNothingWasGranted() throws Exception {
+    combiner = new AllocationCombiner(1, 256, WAIT, this::grantAll);
+    Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !first.isDone());
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                combiner.submit(request("alice"));
+              } catch (RuntimeException e) {
+                failure.complete(e);
+              }
+            });
+    caller.start();
+    await().until(() -> combiner.waiting() == 1);
+    caller.interrupt();
+
+    assertThat(failure.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(MinisPodException.class)
+        .hasMessageContaining("it was withdrawn and nothing was granted");
+    assertThat(combiner.waiting()).isZero();
+    firstBatchMayFinish.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).owner()).isEqualTo("first");
+    assertThat(combiner.submit(request("after")).owner()).isEqualTo("after");
+    assertThat(batchSizes).as("alice's request was never settled").containsExactly(1, 1);
   }
 
   @Test
@@ -261,11 +380,37 @@ final class AllocationCombinerTest {
         .hasMessageContaining("Gave up after PT0.2S")
         .hasMessageContaining("it was withdrawn and nothing was granted");
     assertThat(combiner.waiting()).isZero();
-    // The first request was already being settled: its caller gave up too, and is told so.
-    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
-        .hasMessageContaining("it may still be granted, so retry with the same idempotency key");
     firstBatchMayFinish.countDown();
-    await().until(() -> batchSizes.size() == 1);
-    assertThat(batchSizes).containsExactly(1);
+    // The lone first request was settled on its caller's thread, which never gave up.
+    assertThat(first.get(10, TimeUnit.SECONDS).owner()).isEqualTo("first");
+    assertThat(combiner.submit(request("third")).owner()).isEqualTo("third");
+    assertThat(batchSizes).as("the withdrawn request was never settled").containsExactly(1, 1);
+  }
+
+  @Test
+  void submit_batchRunningPastTheWaitLimit_saysTheRequestMayStillBeGranted() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    combiner =
+        new AllocationCombiner(
+            1,
+            256,
+            Duration.ofMillis(200),
+            batch -> {
+              awaitQuietly(batch.get(0).owner().equals("first") ? firstBatchMayFinish : hold);
+              batchSizes.add(batch.size());
+              return batch.stream().map(r -> Outcome.granted(grantTo(r))).toList();
+            });
+    Future<Allocation> first = submitAll(List.of(request("first"))).get(0);
+    await().until(() -> combiner.waiting() == 0 && !first.isDone());
+    Future<Allocation> second = submitAll(List.of(request("second"))).get(0);
+    await().until(() -> combiner.waiting() == 1);
+    firstBatchMayFinish.countDown();
+
+    assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("Gave up after PT0.2S")
+        .hasMessageContaining("it may still be granted, so retry with the same idempotency key");
+    hold.countDown();
+    await().until(() -> batchSizes.size() == 2);
+    assertThat(batchSizes).as("the second request was granted after all").containsExactly(1, 1);
   }
 }

@@ -1,6 +1,7 @@
 package io.minispod.quota;
 
 import static io.minispod.quota.internal.db.Tables.ALLOCATION;
+import static io.minispod.quota.internal.db.Tables.POOL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,12 +13,14 @@ import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -122,6 +125,172 @@ final class QuotaConcurrencyIT {
     assertThat(nodeB.availability(List.of("plan:hot")).get(0))
         .isEqualTo(new PoolAvailability("plan:hot", 37, 37));
     assertThat(nodeA.reconcile(false).isClean()).isTrue();
+  }
+
+  @Test
+  void allocate_whileALoneRequestWaitsForItsPool_queuedRequestsShareOneTransaction()
+      throws Exception {
+    ObservedDataSource observed = new ObservedDataSource(db.newDataSource(8));
+    try (QuotaManager node =
+        QuotaManager.builder(observed.dataSource())
+            .clock(clock)
+            .reclaimInterval(Duration.ZERO)
+            .build()) {
+      node.definePool("plan:combine", 100);
+      observed.forget();
+      List<AllocationRequest> queued = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        queued.add(
+            AllocationRequest.of("queued-" + i, "combine-" + i, QuotaItem.of("plan:combine", 1)));
+      }
+
+      Map<String, Object> outcomes =
+          whileTheRowIsHeld(
+              node,
+              observed,
+              "plan:combine",
+              AllocationRequest.of("lone", "combine-lone", QuotaItem.of("plan:combine", 1)),
+              queued);
+
+      assertThat(outcomes.values()).hasSize(21).allMatch(Allocation.class::isInstance);
+      assertThat(observed.commits()).as("the lone request, then one batch of 20").isEqualTo(2);
+      assertThat(observed.borrowers().get(0)).isEqualTo("caller-lone");
+      assertThat(observed.borrowers().get(1)).startsWith("minispod-quota-combiner-");
+      assertThat(node.availability(List.of("plan:combine")).get(0).used()).isEqualTo(21);
+      assertThat(node.reconcile(false).isClean()).isTrue();
+    }
+  }
+
+  @Test
+  void allocate_batchWithAFailingWrite_isSettledOneByOneAndTheFailureLeavesNoTrace()
+      throws Exception {
+    ObservedDataSource observed = new ObservedDataSource(db.newDataSource(8));
+    try (QuotaManager node =
+        QuotaManager.builder(observed.dataSource())
+            .clock(clock)
+            .reclaimInterval(Duration.ZERO)
+            .build()) {
+      node.definePool("plan:shared", 100);
+      node.definePool("poisoned:pool", 100);
+      observed.forget();
+      db.dsl().execute(QuotaManagerIT.POISON_LEDGER);
+      Map<String, Object> outcomes;
+      try {
+        outcomes =
+            whileTheRowIsHeld(
+                node,
+                observed,
+                "plan:shared",
+                AllocationRequest.of("lone", "shared-lone", QuotaItem.of("plan:shared", 1)),
+                List.of(
+                    AllocationRequest.of("alice", "shared-alice", QuotaItem.of("plan:shared", 2)),
+                    AllocationRequest.of(
+                        "poison",
+                        "shared-poison",
+                        QuotaItem.of("plan:shared", 4),
+                        QuotaItem.of("poisoned:pool", 1)),
+                    AllocationRequest.of("bob", "shared-bob", QuotaItem.of("plan:shared", 8))));
+      } finally {
+        db.dsl().execute(QuotaManagerIT.CURE_LEDGER);
+      }
+
+      assertThat(observed.commits())
+          .as("the lone request, then alice and bob each alone after the batch of three failed")
+          .isEqualTo(3);
+      assertThat(outcomes.get("alice")).isInstanceOf(Allocation.class);
+      assertThat(outcomes.get("bob")).isInstanceOf(Allocation.class);
+      assertThat(outcomes.get("poison"))
+          .isInstanceOfSatisfying(
+              MinisPodException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR));
+      assertThat(db.dsl().fetchCount(ALLOCATION, ALLOCATION.IDEMPOTENCY_KEY.eq("shared-poison")))
+          .isZero();
+      assertThat(node.availability(List.of("plan:shared", "poisoned:pool")))
+          .containsExactly(
+              new PoolAvailability("plan:shared", 100, 11),
+              new PoolAvailability("poisoned:pool", 100, 0));
+      assertThat(node.reconcile(false).isClean()).isTrue();
+    }
+  }
+
+  /**
+   * Holds {@code pool}'s row in another transaction while {@code lone} is submitted (it settles on
+   * its caller's thread, holding its lane, and waits for the row) and then {@code queued} (which
+   * wait on the lane), then lets go. Returns each owner's allocation or exception.
+   */
+  private static Map<String, Object> whileTheRowIsHeld(
+      QuotaManager node,
+      ObservedDataSource observed,
+      String pool,
+      AllocationRequest lone,
+      List<AllocationRequest> queued)
+      throws Exception {
+    CountDownLatch rowLocked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder =
+        new Thread(
+            () ->
+                db.dsl()
+                    .transaction(
+                        tx -> {
+                          tx.dsl()
+                              .selectFrom(POOL)
+                              .where(POOL.POOL_KEY.eq(pool))
+                              .forUpdate()
+                              .fetch();
+                          rowLocked.countDown();
+                          release.await(30, TimeUnit.SECONDS);
+                        }));
+    holder.setDaemon(true);
+    holder.start();
+    Map<String, Object> outcomes = new ConcurrentHashMap<>();
+    List<Thread> callers = new ArrayList<>();
+    try {
+      assertThat(rowLocked.await(10, TimeUnit.SECONDS)).isTrue();
+      Thread first = caller(node, lone, outcomes);
+      callers.add(first);
+      // Once it has a connection it holds its lane, and it waits for the row.
+      await().until(() -> observed.borrowers().contains(first.getName()));
+      for (AllocationRequest request : queued) {
+        callers.add(caller(node, request, outcomes));
+      }
+      await()
+          .until(
+              () ->
+                  callers.subList(1, callers.size()).stream()
+                      .allMatch(QuotaConcurrencyIT::waitsForItsBatch));
+    } finally {
+      release.countDown();
+      holder.join(10_000);
+      for (Thread caller : callers) {
+        caller.join(10_000);
+      }
+    }
+    return outcomes;
+  }
+
+  private static Thread caller(
+      QuotaManager node, AllocationRequest request, Map<String, Object> outcomes) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                outcomes.put(request.owner(), node.allocate(request));
+              } catch (RuntimeException e) {
+                outcomes.put(request.owner(), e);
+              }
+            },
+            "caller-" + request.owner());
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** Whether the thread is parked waiting for the outcome of its queued request. */
+  private static boolean waitsForItsBatch(Thread thread) {
+    return thread.getState() == Thread.State.TIMED_WAITING
+        && Arrays.stream(thread.getStackTrace())
+            .anyMatch(frame -> frame.getClassName().equals(CompletableFuture.class.getName()));
   }
 
   @Test

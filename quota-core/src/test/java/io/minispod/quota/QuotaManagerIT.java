@@ -228,6 +228,94 @@ final class QuotaManagerIT {
   }
 
   @Test
+  void allocate_loneCaller_isSettledOnItsOwnThreadWithTheSameGuarantees() {
+    ObservedDataSource observed = new ObservedDataSource(db.dataSource());
+    try (QuotaManager lone =
+        QuotaManager.builder(observed.dataSource())
+            .clock(clock)
+            .reclaimInterval(Duration.ZERO)
+            .build()) {
+      String plan = "pool:" + names.incrementAndGet();
+      String user = "pool:" + names.incrementAndGet();
+      lone.definePool(plan, 3);
+      lone.definePool(user, 1);
+      String key = key();
+      observed.forget();
+
+      Allocation first =
+          lone.allocate(
+              AllocationRequest.of("alice", key, QuotaItem.of(plan, 2), QuotaItem.of(user, 1)));
+      Allocation retry =
+          lone.allocate(
+              AllocationRequest.of("alice", key, QuotaItem.of(user, 1), QuotaItem.of(plan, 2)));
+      assertThatThrownBy(
+              () -> lone.allocate(AllocationRequest.of("alice", key, QuotaItem.of(plan, 1))))
+          .isInstanceOf(QuotaConflictException.class);
+      assertThatThrownBy(
+              () ->
+                  lone.allocate(
+                      AllocationRequest.of(
+                          "bob", key(), QuotaItem.of(plan, 1), QuotaItem.of(user, 1))))
+          .isInstanceOf(QuotaExceededException.class)
+          .hasMessageContaining(user);
+
+      assertThat(retry).isEqualTo(first);
+      assertThat(observed.borrowers())
+          .as("every request was settled by its caller, without a hand-over")
+          .hasSize(4)
+          .containsOnly(Thread.currentThread().getName());
+      assertThat(observed.commits()).isEqualTo(4);
+      assertThat(lone.availability(List.of(plan, user)))
+          .containsExactly(new PoolAvailability(plan, 3, 2), new PoolAvailability(user, 1, 1));
+      assertThat(lone.reconcile(false).isClean()).isTrue();
+    }
+  }
+
+  @Test
+  void allocate_aWriteFailingAfterOthers_leavesNoTraceAndTheManagerGoesOn() {
+    String poisoned = "poisoned:" + names.incrementAndGet();
+    quota.definePool(poisoned, 5);
+    String key = key();
+    db.dsl().execute(POISON_LEDGER);
+    try {
+      assertThatThrownBy(
+              () -> quota.allocate(AllocationRequest.of("alice", key, QuotaItem.of(poisoned, 1))))
+          .isInstanceOfSatisfying(
+              MinisPodException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+          .hasMessageContaining("P0001");
+    } finally {
+      db.dsl().execute(CURE_LEDGER);
+    }
+
+    assertThat(db.dsl().fetchCount(ALLOCATION, ALLOCATION.IDEMPOTENCY_KEY.eq(key)))
+        .as("the allocation and item rows written before the failing ledger row")
+        .isZero();
+    assertThat(available(poisoned)).isEqualTo(5);
+    Allocation retried =
+        quota.allocate(AllocationRequest.of("alice", key, QuotaItem.of(poisoned, 1)));
+    assertThat(retried.items()).containsExactly(QuotaItem.of(poisoned, 1));
+    assertThat(available(poisoned)).isEqualTo(4);
+    assertThat(quota.reconcile(false).isClean()).isTrue();
+  }
+
+  /** Makes every ledger row of a {@code poisoned:} pool fail, after the rows written before it. */
+  static final String POISON_LEDGER =
+      """
+      create function minispod_quota.refuse_poisoned() returns trigger language plpgsql as
+        $$ begin raise exception 'ledger row of % refused', new.pool_key; end $$;
+      create trigger refuse_poisoned before insert on minispod_quota.ledger_entry
+        for each row when (new.pool_key like 'poisoned:%')
+        execute function minispod_quota.refuse_poisoned()
+      """;
+
+  static final String CURE_LEDGER =
+      """
+      drop trigger refuse_poisoned on minispod_quota.ledger_entry;
+      drop function minispod_quota.refuse_poisoned()
+      """;
+
+  @Test
   void release_givesCapacityBackOnce() {
     String plan = pool(2);
     Allocation allocation =
