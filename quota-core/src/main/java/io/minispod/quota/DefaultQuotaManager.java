@@ -2,7 +2,7 @@ package io.minispod.quota;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
-import io.minispod.quota.QuotaStore.Ending;
+import io.minispod.quota.QuotaStore.TransactionOwner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +54,7 @@ final class DefaultQuotaManager implements QuotaManager {
             lanes,
             maxBatchSize,
             allocationWaitLimit,
-            // The batch is the whole transaction, so its COMMIT can travel with its writes.
-            batch -> transact(tx -> store.allocateAll(tx, batch, Ending.COMMIT_WITH_WRITES)));
+            batch -> transact(tx -> store.allocateAll(tx, batch, TransactionOwner.MANAGER)));
     if (reclaimInterval.isZero()) {
       this.reclaimer = null;
     } else {

@@ -91,7 +91,10 @@ public final class QuotaManagerBuilder {
   /**
    * How long {@link QuotaManager#allocate} waits for its request to be settled when its lane is
    * busy. A caller that gives up is told whether its request was withdrawn (nothing granted) or may
-   * still be granted (retry with the same idempotency key). Default: 30 seconds.
+   * still be granted (retry with the same idempotency key). The allocation transactions themselves
+   * (a lane's batch, or a lone request on its caller's thread) wait at most as long, rounded up to
+   * whole seconds, for pool rows locked elsewhere; then they fail with nothing granted. Default: 30
+   * seconds.
    *
    * @param limit positive
    * @return this builder
@@ -114,7 +117,7 @@ public final class QuotaManagerBuilder {
   public QuotaManager build() {
     return new DefaultQuotaManager(
         DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false)),
-        new QuotaStore(clock),
+        new QuotaStore(clock, allocationWaitLimit),
         combiningLanes,
         maxBatchSize,
         allocationWaitLimit,

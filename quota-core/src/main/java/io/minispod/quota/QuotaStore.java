@@ -16,6 +16,7 @@ import io.minispod.quota.internal.db.tables.records.AllocationRecord;
 import io.minispod.quota.internal.db.tables.records.PoolRecord;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -54,9 +55,17 @@ final class QuotaStore {
   private static final int RECLAIM_BATCH = 500;
 
   private final Clock clock;
+  private final int lockWaitSeconds;
 
-  QuotaStore(Clock clock) {
+  /**
+   * @param clock dates allocations and ledger entries and decides expiries
+   * @param lockWaitLimit how long a transaction of the manager's own waits for pool rows locked
+   *     elsewhere (rounded up to whole seconds, JDBC's unit) before its lock statement is cancelled
+   */
+  QuotaStore(Clock clock, Duration lockWaitLimit) {
     this.clock = clock;
+    long seconds = lockWaitLimit.toSeconds() + (lockWaitLimit.toNanosPart() > 0 ? 1 : 0);
+    this.lockWaitSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, seconds));
   }
 
   // ---------------------------------------------------------------- pools
@@ -125,11 +134,16 @@ final class QuotaStore {
    * the pools as locked at the start plus what the earlier requests of the batch took, so the
    * outcome is the same as running them one after another.
    *
-   * @param ending whether the transaction stays open for its owner or is committed with the writes
+   * @param owner whose transaction it is, which decides how long it waits for pool rows and whether
+   *     it is committed with the writes
    */
-  List<Outcome> allocateAll(DSLContext tx, List<AllocationRequest> requests, Ending ending) {
+  List<Outcome> allocateAll(
+      DSLContext tx, List<AllocationRequest> requests, TransactionOwner owner) {
     Instant now = clock.instant();
-    Map<String, PoolRecord> pools = lockPools(tx, poolKeysOf(requests));
+    Map<String, PoolRecord> pools =
+        owner == TransactionOwner.MANAGER
+            ? lockPools(tx, poolKeysOf(requests), lockWaitSeconds)
+            : lockPools(tx, poolKeysOf(requests));
     Map<String, StoredAllocation> earlier =
         findByIdempotencyKeys(
             tx, requests.stream().map(AllocationRequest::idempotencyKey).toList());
@@ -164,22 +178,26 @@ final class QuotaStore {
       outcomes.add(outcome);
     }
     if (!granted.isEmpty()) {
-      writeGranted(tx, granted, taken, now, ending);
+      writeGranted(tx, granted, taken, now, owner);
     }
     return outcomes;
   }
 
-  /** How {@link #allocateAll} leaves the transaction it works in. */
-  enum Ending {
-    /** Open: it is the caller's transaction, which commits or rolls back with the caller's work. */
-    LEAVE_OPEN,
+  /** Whose transaction {@link #allocateAll} works in. */
+  enum TransactionOwner {
     /**
-     * Committed by the last statement of the writes' batch, saving the round trip of a commit of
-     * its own (the transaction's commit then finds nothing left to do). Only for a transaction that
-     * exists for these allocations alone, as the manager's own do: nothing may follow the writes.
-     * If any write fails, the statements after it, the {@code COMMIT} included, are not run.
+     * The caller's: left open, to commit or roll back with the caller's work, and waiting for pool
+     * rows as long as the caller's transaction lets it.
      */
-    COMMIT_WITH_WRITES
+    CALLER,
+    /**
+     * The manager's own, begun for these allocations alone. Its wait for pool rows locked elsewhere
+     * is cancelled after the allocation wait limit, so no allocation waits without bound, and its
+     * {@code COMMIT} is the last statement of the writes' batch, saving the round trip of a commit
+     * of its own (jOOQ's commit then finds nothing left to do). Nothing may follow the writes; if
+     * any write fails, the statements after it, the {@code COMMIT} included, are not run.
+     */
+    MANAGER
   }
 
   private static Outcome replay(
@@ -223,7 +241,7 @@ final class QuotaStore {
       List<StoredAllocation> granted,
       Map<String, Long> taken,
       Instant now,
-      Ending ending) {
+      TransactionOwner owner) {
     OffsetDateTime at = at(now);
     var allocations =
         tx.insertInto(
@@ -265,7 +283,7 @@ final class QuotaStore {
     writes.add((Query) items);
     writes.add(ledgerInsert(tx, ledger, at));
     writes.addAll(poolUpdates(tx, taken, at));
-    if (ending == Ending.COMMIT_WITH_WRITES) {
+    if (owner == TransactionOwner.MANAGER) {
       writes.add(commit());
     }
     tx.batch(writes).execute();
@@ -564,11 +582,18 @@ final class QuotaStore {
 
   /** Locks the pools that exist among {@code keys}, in key order, and returns them by key. */
   private static Map<String, PoolRecord> lockPools(DSLContext tx, Collection<String> keys) {
+    return lockPools(tx, keys, 0);
+  }
+
+  /** As {@link #lockPools(DSLContext, Collection)}, cancelled after {@code seconds} (0: never). */
+  private static Map<String, PoolRecord> lockPools(
+      DSLContext tx, Collection<String> keys, int seconds) {
     Map<String, PoolRecord> pools = new HashMap<>();
     tx.selectFrom(POOL)
         .where(POOL.POOL_KEY.in(keys))
         .orderBy(POOL.POOL_KEY)
         .forNoKeyUpdate()
+        .queryTimeout(seconds)
         .fetch()
         .forEach(pool -> pools.put(pool.getPoolKey(), pool));
     return pools;

@@ -2,7 +2,7 @@ package io.minispod.quota;
 
 import io.minispod.FieldErrors;
 import io.minispod.ValidationException;
-import io.minispod.quota.QuotaStore.Ending;
+import io.minispod.quota.QuotaStore.TransactionOwner;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -47,7 +47,10 @@ final class TransactionalQuotaOperations implements QuotaOperations {
   @Override
   public Allocation allocate(AllocationRequest request) {
     Objects.requireNonNull(request, "request");
-    return store.allocateAll(tx, List.of(request), Ending.LEAVE_OPEN).get(0).allocationOrThrow();
+    return store
+        .allocateAll(tx, List.of(request), TransactionOwner.CALLER)
+        .get(0)
+        .allocationOrThrow();
   }
 
   @Override

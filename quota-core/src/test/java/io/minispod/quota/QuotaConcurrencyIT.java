@@ -225,28 +225,9 @@ final class QuotaConcurrencyIT {
       AllocationRequest lone,
       List<AllocationRequest> queued)
       throws Exception {
-    CountDownLatch rowLocked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Thread holder =
-        new Thread(
-            () ->
-                db.dsl()
-                    .transaction(
-                        tx -> {
-                          tx.dsl()
-                              .selectFrom(POOL)
-                              .where(POOL.POOL_KEY.eq(pool))
-                              .forUpdate()
-                              .fetch();
-                          rowLocked.countDown();
-                          release.await(30, TimeUnit.SECONDS);
-                        }));
-    holder.setDaemon(true);
-    holder.start();
     Map<String, Object> outcomes = new ConcurrentHashMap<>();
     List<Thread> callers = new ArrayList<>();
-    try {
-      assertThat(rowLocked.await(10, TimeUnit.SECONDS)).isTrue();
+    try (RowHolder holder = new RowHolder(pool)) {
       Thread first = caller(node, lone, outcomes);
       callers.add(first);
       // Once it has a connection it holds its lane, and it waits for the row.
@@ -260,13 +241,45 @@ final class QuotaConcurrencyIT {
                   callers.subList(1, callers.size()).stream()
                       .allMatch(QuotaConcurrencyIT::waitsForItsBatch));
     } finally {
-      release.countDown();
-      holder.join(10_000);
       for (Thread caller : callers) {
         caller.join(10_000);
       }
     }
     return outcomes;
+  }
+
+  /** Holds a pool's row in a transaction of its own until closed. */
+  private static final class RowHolder implements AutoCloseable {
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final Thread thread;
+
+    RowHolder(String pool) throws InterruptedException {
+      CountDownLatch locked = new CountDownLatch(1);
+      thread =
+          new Thread(
+              () ->
+                  db.dsl()
+                      .transaction(
+                          tx -> {
+                            tx.dsl()
+                                .selectFrom(POOL)
+                                .where(POOL.POOL_KEY.eq(pool))
+                                .forUpdate()
+                                .fetch();
+                            locked.countDown();
+                            release.await(30, TimeUnit.SECONDS);
+                          }));
+      thread.setDaemon(true);
+      thread.start();
+      assertThat(locked.await(10, TimeUnit.SECONDS)).as("row of %s locked", pool).isTrue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      release.countDown();
+      thread.join(10_000);
+    }
   }
 
   private static Thread caller(
@@ -291,6 +304,37 @@ final class QuotaConcurrencyIT {
     return thread.getState() == Thread.State.TIMED_WAITING
         && Arrays.stream(thread.getStackTrace())
             .anyMatch(frame -> frame.getClassName().equals(CompletableFuture.class.getName()));
+  }
+
+  @Test
+  void allocate_loneCallerBehindARowHeldElsewhere_givesUpAfterTheWaitLimit() throws Exception {
+    try (QuotaManager node =
+        QuotaManager.builder(db.newDataSource(4))
+            .clock(clock)
+            .reclaimInterval(Duration.ZERO)
+            .allocationWaitLimit(Duration.ofMillis(1500))
+            .build()) {
+      node.definePool("plan:stuck", 5);
+      AllocationRequest request =
+          AllocationRequest.of("alice", "stuck", QuotaItem.of("plan:stuck", 1));
+
+      long started = System.nanoTime();
+      try (RowHolder holder = new RowHolder("plan:stuck")) {
+        assertThatThrownBy(() -> node.allocate(request))
+            .isInstanceOfSatisfying(
+                MinisPodException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+            .hasMessageContaining("57014");
+      }
+      Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(waited)
+          .as("the limit, rounded up to whole seconds, not the 30 s the row was held for")
+          .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
+      assertThat(db.dsl().fetchCount(ALLOCATION, ALLOCATION.IDEMPOTENCY_KEY.eq("stuck"))).isZero();
+      assertThat(node.allocate(request).items()).containsExactly(QuotaItem.of("plan:stuck", 1));
+      assertThat(node.availability(List.of("plan:stuck")).get(0).used()).isEqualTo(1);
+    }
   }
 
   @Test
