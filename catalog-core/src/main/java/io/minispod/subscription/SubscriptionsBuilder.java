@@ -14,6 +14,13 @@ import java.util.Objects;
 /** Configures {@link Subscriptions}; every setting has a ready default. */
 public final class SubscriptionsBuilder {
 
+  /**
+   * How long a node keeps a user's limit ({@link UserLimits}) before it asks again and moves the
+   * user's pools to the answer, on the builder's {@link #clock}: a changed limit takes effect on
+   * every node within this time.
+   */
+  public static final Duration USER_LIMITS_REFRESH = Duration.ofMinutes(1);
+
   private final Catalog catalog;
   private final BillingService billing;
   private final Provisioner provisioner;
@@ -22,6 +29,10 @@ public final class SubscriptionsBuilder {
   private AlertSink alertSink = AlertSink.LOGGING;
   private CancellationPolicy cancellationPolicy = CancellationPolicy.NO_REFUND;
   private long instancesPerUser = 10;
+  private long cpuMillicoresPerUser = UserLimit.UNLIMITED;
+  private long memoryMiBPerUser = UserLimit.UNLIMITED;
+  private long storageGiBPerUser = UserLimit.UNLIMITED;
+  private UserLimits userLimits;
   private ResourceLimits clusterCapacity = new ResourceLimits(64_000, 262_144, 10_000);
   private Duration workflowLease = Duration.ofMinutes(2);
   private Duration workflowHeartbeat;
@@ -85,18 +96,71 @@ public final class SubscriptionsBuilder {
   }
 
   /**
-   * How many live instances one user may have (the quota pool {@code user:<id>:instances}).
-   * Default: 10.
+   * How many live instances one user may have (the quota pool {@code user:<id>:instances}), unless
+   * {@link #userLimits} is set. Default: 10.
    *
-   * @param limit at least 1
+   * @param limit at least 1, or {@link UserLimit#UNLIMITED}
    * @return this builder
    * @throws IllegalArgumentException if below 1
    */
   public SubscriptionsBuilder instancesPerUser(long limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("instances per user must be at least 1, was " + limit);
-    }
-    this.instancesPerUser = limit;
+    this.instancesPerUser = perUser(limit, "instances per user");
+    return this;
+  }
+
+  /**
+   * How much CPU one user's live instances may take in all, in millicores (the quota pool {@code
+   * user:<id>:cpu-millicores}), unless {@link #userLimits} is set. Default: {@link
+   * UserLimit#UNLIMITED}, no pool.
+   *
+   * @param limit at least 1, or {@link UserLimit#UNLIMITED}
+   * @return this builder
+   * @throws IllegalArgumentException if below 1
+   */
+  public SubscriptionsBuilder cpuMillicoresPerUser(long limit) {
+    this.cpuMillicoresPerUser = perUser(limit, "CPU millicores per user");
+    return this;
+  }
+
+  /**
+   * How much memory one user's live instances may take in all, in MiB (the quota pool {@code
+   * user:<id>:memory-mib}), unless {@link #userLimits} is set. Default: {@link
+   * UserLimit#UNLIMITED}, no pool.
+   *
+   * @param limit at least 1, or {@link UserLimit#UNLIMITED}
+   * @return this builder
+   * @throws IllegalArgumentException if below 1
+   */
+  public SubscriptionsBuilder memoryMiBPerUser(long limit) {
+    this.memoryMiBPerUser = perUser(limit, "memory MiB per user");
+    return this;
+  }
+
+  /**
+   * How much storage one user's live instances may take in all, in GiB (the quota pool {@code
+   * user:<id>:storage-gib}), unless {@link #userLimits} is set. Default: {@link
+   * UserLimit#UNLIMITED}, no pool.
+   *
+   * @param limit at least 1, or {@link UserLimit#UNLIMITED}
+   * @return this builder
+   * @throws IllegalArgumentException if below 1
+   */
+  public SubscriptionsBuilder storageGiBPerUser(long limit) {
+    this.storageGiBPerUser = perUser(limit, "storage GiB per user");
+    return this;
+  }
+
+  /**
+   * What each user may hold, user by user: replaces the same limit for everyone that {@link
+   * #instancesPerUser}, {@link #cpuMillicoresPerUser}, {@link #memoryMiBPerUser} and {@link
+   * #storageGiBPerUser} configure, which are then ignored. Each node asks it at most once per user
+   * per {@link #USER_LIMITS_REFRESH}. Default: {@link UserLimits#uniform} of those settings.
+   *
+   * @param limits the host's limits
+   * @return this builder
+   */
+  public SubscriptionsBuilder userLimits(UserLimits limits) {
+    this.userLimits = Objects.requireNonNull(limits, "limits");
     return this;
   }
 
@@ -264,7 +328,15 @@ public final class SubscriptionsBuilder {
                 upgradePolicy,
                 cancellationPolicy,
                 alertSink,
-                instancesPerUser,
+                userLimits != null
+                    ? userLimits
+                    : UserLimits.uniform(
+                        new UserLimit(
+                            instancesPerUser,
+                            cpuMillicoresPerUser,
+                            memoryMiBPerUser,
+                            storageGiBPerUser)),
+                USER_LIMITS_REFRESH,
                 clusterCapacity,
                 workflowLease,
                 heartbeat,
@@ -277,6 +349,13 @@ public final class SubscriptionsBuilder {
                 observer)),
         runnerInterval,
         reconcileInterval);
+  }
+
+  private static long perUser(long limit, String what) {
+    if (limit < 1) {
+      throw new IllegalArgumentException(what + " must be at least 1, was " + limit);
+    }
+    return limit;
   }
 
   private static Duration positive(Duration duration, String what) {

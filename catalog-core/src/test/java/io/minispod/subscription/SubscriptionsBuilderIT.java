@@ -48,6 +48,13 @@ final class SubscriptionsBuilderIT {
           Subscriptions.builder(platform.catalog, platform.billing, platform.provisioner);
 
       assertThatThrownBy(() -> builder.instancesPerUser(0)).hasMessageContaining("at least 1");
+      assertThatThrownBy(() -> builder.cpuMillicoresPerUser(0))
+          .hasMessageContaining("CPU millicores per user must be at least 1");
+      assertThatThrownBy(() -> builder.memoryMiBPerUser(-1))
+          .hasMessageContaining("memory MiB per user must be at least 1");
+      assertThatThrownBy(() -> builder.storageGiBPerUser(0))
+          .hasMessageContaining("storage GiB per user must be at least 1");
+      assertThatThrownBy(() -> builder.userLimits(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> builder.workflowLease(Duration.ZERO))
           .hasMessageContaining("workflow lease must be positive");
       assertThatThrownBy(() -> builder.retries(Duration.ofSeconds(1), Duration.ofSeconds(2), 0))

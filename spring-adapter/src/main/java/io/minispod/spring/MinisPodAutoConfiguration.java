@@ -24,6 +24,8 @@ import io.minispod.subscription.Subscriptions;
 import io.minispod.subscription.UpgradeOnlyPolicy;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
+import io.minispod.subscription.UserLimit;
+import io.minispod.subscription.UserLimits;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -42,8 +44,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Builds the MinisPod services from the host's {@code DataSource}: quota, billing, catalog and
  * subscriptions, each replaceable by a bean of the host ({@code @ConditionalOnMissingBean} on its
- * type, and on the SPIs {@link Provisioner}, {@link PaymentGateway}, {@link UpgradePolicy} and
- * {@link AlertSink}).
+ * type, and on the SPIs {@link Provisioner}, {@link PaymentGateway}, {@link UpgradePolicy}, {@link
+ * UserLimits} and {@link AlertSink}).
  *
  * <p>A provisioner and a payment gateway are never chosen silently: the host declares a {@link
  * Provisioner} bean or sets {@code minispod.provisioner.type} ({@code kubernetes}, or {@code
@@ -239,6 +241,42 @@ public class MinisPodAutoConfiguration {
   }
 
   /**
+   * The same limit for every user, from {@code minispod.user-limits.*} (instances falling back to
+   * {@code minispod.instances-per-user}), unless the host declares its own {@link UserLimits}.
+   *
+   * @param properties the per-user limits
+   * @return uniform limits
+   * @throws InvalidConfigurationPropertyValueException naming a limit set below 1
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public UserLimits minisPodUserLimits(MinisPodProperties properties) {
+    MinisPodProperties.UserLimits limits = properties.getUserLimits();
+    long instances =
+        limits.getInstances() != null
+            ? perUser("minispod.user-limits.instances", limits.getInstances())
+            : perUser("minispod.instances-per-user", properties.getInstancesPerUser());
+    return UserLimits.uniform(
+        new UserLimit(
+            instances,
+            perUser("minispod.user-limits.cpu-millicores", limits.getCpuMillicores()),
+            perUser("minispod.user-limits.memory-mib", limits.getMemoryMib()),
+            perUser("minispod.user-limits.storage-gib", limits.getStorageGib())));
+  }
+
+  /** A per-user limit from its property: unset is no limit, below 1 a configuration error. */
+  private static long perUser(String property, Long value) {
+    if (value == null) {
+      return UserLimit.UNLIMITED;
+    }
+    if (value < 1) {
+      throw new InvalidConfigurationPropertyValueException(
+          property, value, "a per-user limit must be at least 1; leave it unset for no limit");
+    }
+    return value;
+  }
+
+  /**
    * Alerts go to the log unless the host declares a sink.
    *
    * @return the logging sink
@@ -288,7 +326,8 @@ public class MinisPodAutoConfiguration {
    * @param provisioner the provisioner
    * @param policy the upgrade policy
    * @param alertSink the alert sink
-   * @param properties limits and health-check settings
+   * @param userLimits what each user may hold
+   * @param properties cluster capacity and health-check settings
    * @param clock the clock
    * @return the subscriptions, closed with the context
    */
@@ -300,13 +339,14 @@ public class MinisPodAutoConfiguration {
       Provisioner provisioner,
       UpgradePolicy policy,
       AlertSink alertSink,
+      UserLimits userLimits,
       MinisPodProperties properties,
       Clock clock) {
     return Subscriptions.builder(catalog, billing, provisioner)
         .clock(clock)
         .upgradePolicy(policy)
         .alertSink(alertSink)
-        .instancesPerUser(properties.getInstancesPerUser())
+        .userLimits(userLimits)
         .clusterCapacity(
             new ResourceLimits(
                 properties.getClusterCapacity().getCpuMillicores(),

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * The {@code minispod.*} properties: how the auto-configuration builds the MinisPod services.
@@ -26,10 +27,11 @@ public class MinisPodProperties {
   /** Whether to run the workflow runner and the health monitor in the background. */
   private boolean background = true;
 
-  /** How many live instances one user may hold. */
+  /** How many live instances one user may hold, unless minispod.user-limits.instances is set. */
   private long instancesPerUser = 10;
 
   private final ClusterCapacity clusterCapacity = new ClusterCapacity();
+  private final UserLimits userLimits = new UserLimits();
   private final Provisioner provisioner = new Provisioner();
   private final Payment payment = new Payment();
   private final HealthCheck healthCheck = new HealthCheck();
@@ -95,10 +97,13 @@ public class MinisPodProperties {
   }
 
   /**
-   * The live-instance limit per user.
+   * The live-instance limit per user, used when {@code minispod.user-limits.instances} is not set.
    *
    * @return the limit
    */
+  @DeprecatedConfigurationProperty(
+      replacement = "minispod.user-limits.instances",
+      reason = "The per-user limits are grouped under minispod.user-limits; this still works.")
   public long getInstancesPerUser() {
     return instancesPerUser;
   }
@@ -119,6 +124,16 @@ public class MinisPodProperties {
    */
   public ClusterCapacity getClusterCapacity() {
     return clusterCapacity;
+  }
+
+  /**
+   * What each user may hold at once: {@code minispod.user-limits.*}. A host {@code
+   * io.minispod.subscription.UserLimits} bean replaces them.
+   *
+   * @return the per-user limit settings
+   */
+  public UserLimits getUserLimits() {
+    return userLimits;
   }
 
   /**
@@ -319,6 +334,100 @@ public class MinisPodProperties {
      * @param storageGib zero or more
      */
     public void setStorageGib(int storageGib) {
+      this.storageGib = storageGib;
+    }
+  }
+
+  /**
+   * What each user may hold at once, summed over their live instances (the quota pools {@code
+   * user:<id>:*}); the same for every user. A figure left unset sets no limit, except {@code
+   * instances}, which falls back to {@code minispod.instances-per-user} (10). A host that needs
+   * limits per user declares an {@code io.minispod.subscription.UserLimits} bean instead, and these
+   * are then ignored.
+   */
+  public static class UserLimits {
+
+    /** Live instances per user, at least 1; unset: minispod.instances-per-user (default 10). */
+    private Long instances;
+
+    /** CPU per user in millicores, at least 1; unset: no limit. */
+    private Long cpuMillicores;
+
+    /** Memory per user in MiB, at least 1; unset: no limit. */
+    private Long memoryMib;
+
+    /** Storage per user in GiB, at least 1; unset: no limit. */
+    private Long storageGib;
+
+    /**
+     * The live-instance limit per user.
+     *
+     * @return the limit, or null when unset
+     */
+    public Long getInstances() {
+      return instances;
+    }
+
+    /**
+     * Sets the live-instance limit per user.
+     *
+     * @param instances at least 1
+     */
+    public void setInstances(Long instances) {
+      this.instances = instances;
+    }
+
+    /**
+     * The CPU limit per user.
+     *
+     * @return millicores, or null for no limit
+     */
+    public Long getCpuMillicores() {
+      return cpuMillicores;
+    }
+
+    /**
+     * Sets the CPU limit per user.
+     *
+     * @param cpuMillicores at least 1
+     */
+    public void setCpuMillicores(Long cpuMillicores) {
+      this.cpuMillicores = cpuMillicores;
+    }
+
+    /**
+     * The memory limit per user.
+     *
+     * @return MiB, or null for no limit
+     */
+    public Long getMemoryMib() {
+      return memoryMib;
+    }
+
+    /**
+     * Sets the memory limit per user.
+     *
+     * @param memoryMib at least 1
+     */
+    public void setMemoryMib(Long memoryMib) {
+      this.memoryMib = memoryMib;
+    }
+
+    /**
+     * The storage limit per user.
+     *
+     * @return GiB, or null for no limit
+     */
+    public Long getStorageGib() {
+      return storageGib;
+    }
+
+    /**
+     * Sets the storage limit per user.
+     *
+     * @param storageGib at least 1
+     */
+    public void setStorageGib(Long storageGib) {
       this.storageGib = storageGib;
     }
   }

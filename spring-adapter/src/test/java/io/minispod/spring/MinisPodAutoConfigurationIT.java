@@ -1,6 +1,7 @@
 package io.minispod.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,15 +20,23 @@ import io.minispod.spring.web.MinisPodWebAutoConfiguration;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.InstanceService;
+import io.minispod.subscription.InsufficientResourcesException;
 import io.minispod.subscription.QuotaPools;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionService;
+import io.minispod.subscription.SubscriptionStatus;
 import io.minispod.subscription.Subscriptions;
 import io.minispod.subscription.UpgradeOnlyPolicy;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
+import io.minispod.subscription.UserLimit;
+import io.minispod.subscription.UserLimits;
 import io.minispod.testkit.PostgresServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
@@ -364,5 +373,116 @@ final class MinisPodAutoConfigurationIT {
               Health health = context.getBean(MinisPodHealthIndicator.class).health();
               assertThat(health.getStatus()).isEqualTo(Status.UP);
             });
+  }
+
+  // ---------------------------------------------------------------- per-user limits
+
+  /** The runner with a working gateway, provisioner and the seed catalog (n8n, Ghost). */
+  private ApplicationContextRunner seeded() {
+    return runner.withPropertyValues(
+        "minispod.payment.gateway=mock",
+        "minispod.provisioner.type=in-memory",
+        "minispod.seed-catalog=true");
+  }
+
+  private static String user() {
+    return "user-" + UUID.randomUUID();
+  }
+
+  @Test
+  void properties_userLimits_bindToOneLimitForEveryUserAndAreEnforced() {
+    seeded()
+        .withPropertyValues(
+            "minispod.user-limits.instances=3",
+            "minispod.user-limits.cpu-millicores=100",
+            "minispod.user-limits.memory-mib=8192",
+            "minispod.user-limits.storage-gib=50",
+            "minispod.instances-per-user=7")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(UserLimits.class).limitOf(user()))
+                  .isEqualTo(new UserLimit(3, 100, 8_192, 50));
+              assertThatThrownBy(
+                      () ->
+                          context
+                              .getBean(SubscriptionService.class)
+                              .subscribe(user(), "n8n", "basic", "k"))
+                  .isInstanceOfSatisfying(
+                      InsufficientResourcesException.class,
+                      e ->
+                          assertThat(e.details())
+                              .containsEntry("resource", "CPU of the user (millicores)")
+                              .containsEntry("total", 100L));
+            });
+  }
+
+  @Test
+  void properties_onlyInstancesPerUser_stillSetsTheInstanceLimitAndNothingElse() {
+    seeded()
+        .withPropertyValues("minispod.instances-per-user=4")
+        .run(
+            context ->
+                assertThat(context.getBean(UserLimits.class).limitOf(user()))
+                    .isEqualTo(UserLimit.unlimited().withInstances(4)));
+  }
+
+  @Test
+  void properties_limitBelowOne_failsStartUpNamingTheProperty() {
+    seeded()
+        .withPropertyValues("minispod.user-limits.memory-mib=0")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                    .hasMessageContaining("minispod.user-limits.memory-mib")
+                    .hasMessageContaining("at least 1"));
+  }
+
+  @Test
+  void hostUserLimits_bean_winsOverTheProperties() {
+    String capped = user();
+    UserLimits host =
+        userId ->
+            userId.equals(capped)
+                ? UserLimit.unlimited().withCpuMillicores(1)
+                : UserLimit.unlimited();
+    seeded()
+        .withPropertyValues(
+            "minispod.user-limits.cpu-millicores=1", "minispod.instances-per-user=1")
+        .withBean(UserLimits.class, () -> host)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(UserLimits.class)).isSameAs(host);
+              SubscriptionService subscriptions = context.getBean(SubscriptionService.class);
+              String free = user();
+              assertThat(subscriptions.subscribe(free, "n8n", "basic", "k1").status())
+                  .isEqualTo(SubscriptionStatus.ACTIVE);
+              assertThat(subscriptions.subscribe(free, "ghost", "basic", "k2").status())
+                  .isEqualTo(SubscriptionStatus.ACTIVE);
+              assertThatThrownBy(() -> subscriptions.subscribe(capped, "n8n", "basic", "k3"))
+                  .isInstanceOf(InsufficientResourcesException.class);
+            });
+  }
+
+  @Test
+  void metadata_describesEveryUserLimitAndTheOldProperty() throws IOException {
+    String metadata;
+    try (InputStream in =
+        getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(metadata)
+        .contains(
+            "\"name\": \"minispod.user-limits.instances\"",
+            "\"name\": \"minispod.user-limits.cpu-millicores\"",
+            "\"name\": \"minispod.user-limits.memory-mib\"",
+            "\"name\": \"minispod.user-limits.storage-gib\"",
+            "CPU per user in millicores",
+            "\"replacement\": \"minispod.user-limits.instances\"");
   }
 }

@@ -1,7 +1,5 @@
 package io.minispod.subscription.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.minispod.FieldErrors;
 import io.minispod.billing.BillingPeriod;
 import io.minispod.billing.BillingService;
@@ -20,7 +18,6 @@ import io.minispod.subscription.DuplicateSubscriptionException;
 import io.minispod.subscription.InstanceStatus;
 import io.minispod.subscription.InvalidPlanException;
 import io.minispod.subscription.Operation;
-import io.minispod.subscription.QuotaPools;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.SubscriptionService;
@@ -55,12 +52,6 @@ final class DefaultSubscriptionService implements SubscriptionService {
    */
   static final Duration HOLD_FOR = Duration.ofMinutes(5);
 
-  /**
-   * Users whose instance pool this node has already defined (bounded; a miss only costs a query).
-   */
-  private final Cache<String, Boolean> userPools =
-      Caffeine.newBuilder().maximumSize(100_000).build();
-
   private final DSLContext dsl;
   private final CatalogPort catalog;
   private final SubscriptionStore store;
@@ -70,7 +61,6 @@ final class DefaultSubscriptionService implements SubscriptionService {
   private final BillingService billing;
   private final UpgradePolicy policy;
   private final Clock clock;
-  private final long instancesPerUser;
 
   DefaultSubscriptionService(
       DSLContext dsl,
@@ -81,8 +71,7 @@ final class DefaultSubscriptionService implements SubscriptionService {
       QuotaManager quota,
       BillingService billing,
       UpgradePolicy policy,
-      Clock clock,
-      long instancesPerUser) {
+      Clock clock) {
     this.dsl = dsl;
     this.catalog = catalog;
     this.store = store;
@@ -92,7 +81,6 @@ final class DefaultSubscriptionService implements SubscriptionService {
     this.billing = billing;
     this.policy = policy;
     this.clock = clock;
-    this.instancesPerUser = instancesPerUser;
   }
 
   // ---------------------------------------------------------------- subscribe
@@ -173,11 +161,12 @@ final class DefaultSubscriptionService implements SubscriptionService {
    */
   private Launch holdAndStart(
       UUID subscriptionId, String userId, Plan plan, Request request, Instant now) {
-    List<QuotaItem> items = footprint.items(userId, plan);
     WorkflowRecord workflow;
     Allocation hold = null;
     try {
-      ensureUserPool(userId);
+      // Inside the try: asking the host's UserLimits, or defining the user's pools, may fail, and
+      // then the claimed row must go too.
+      List<QuotaItem> items = footprint.items(userId, plan);
       hold =
           SubscriptionOperations.allocate(
               plan,
@@ -256,15 +245,6 @@ final class DefaultSubscriptionService implements SubscriptionService {
             .filter(p -> policy.evaluate(existing.plan(), p).allowed())
             .toList();
     return new DuplicateSubscriptionException(existing, options);
-  }
-
-  private void ensureUserPool(String userId) {
-    userPools.get(
-        userId,
-        id -> {
-          QuotaFootprint.ensurePool(quota, QuotaPools.userInstances(id), instancesPerUser);
-          return Boolean.TRUE;
-        });
   }
 
   // ---------------------------------------------------------------- reads

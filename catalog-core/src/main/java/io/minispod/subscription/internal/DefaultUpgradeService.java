@@ -150,7 +150,7 @@ final class DefaultUpgradeService implements UpgradeService {
       throw new InvalidPlanException(
           service.definition().slug(), targetPlanSlug, InvalidPlanException.STORAGE_CANNOT_GROW);
     }
-    List<QuotaItem> hold = footprint.upgradeHold(current, target);
+    List<QuotaItem> targetItems = footprint.items(userId, target);
     return operations.launch(
         subscriptionId,
         request,
@@ -162,7 +162,11 @@ final class DefaultUpgradeService implements UpgradeService {
                 subscriptionId, "its plan changed while the upgrade was being prepared");
           }
           // The subscription keeps the old plan's quota; what the new plan needs beyond it is held
-          // apart until the upgrade commits, so undoing it only releases the hold.
+          // apart until the upgrade commits, so undoing it only releases the hold. Read after the
+          // lock: only a workflow of this subscription changes its allocation.
+          List<QuotaItem> hold =
+              QuotaFootprint.upgradeHold(
+                  targetItems, quota.inTransaction(tx).allocation(locked.getAllocationId()));
           Allocation held =
               SubscriptionOperations.allocate(
                   target,

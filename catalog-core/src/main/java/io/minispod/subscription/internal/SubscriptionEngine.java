@@ -16,6 +16,7 @@ import io.minispod.subscription.ReconcileReport;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.UpgradeService;
+import io.minispod.subscription.UserLimits;
 import io.minispod.subscription.internal.workflow.Backoff;
 import io.minispod.subscription.internal.workflow.StepObserver;
 import io.minispod.subscription.internal.workflow.WorkflowDispatcher;
@@ -71,7 +72,8 @@ public final class SubscriptionEngine implements AutoCloseable {
    * @param upgradePolicy which plan changes are allowed
    * @param cancellationPolicy what a cancellation refunds
    * @param alertSink where health alerts go
-   * @param instancesPerUser live instances per user
+   * @param userLimits what each user may hold
+   * @param userLimitsRefresh how long a node keeps a user's limit before it asks again
    * @param clusterCapacity what the cluster holds in all
    * @param workflowLease how long a step's lease lasts
    * @param workflowHeartbeat how often a step in progress renews its lease, in real time
@@ -94,7 +96,8 @@ public final class SubscriptionEngine implements AutoCloseable {
       UpgradePolicy upgradePolicy,
       CancellationPolicy cancellationPolicy,
       AlertSink alertSink,
-      long instancesPerUser,
+      UserLimits userLimits,
+      Duration userLimitsRefresh,
       ResourceLimits clusterCapacity,
       Duration workflowLease,
       Duration workflowHeartbeat,
@@ -120,7 +123,9 @@ public final class SubscriptionEngine implements AutoCloseable {
     this.store = new SubscriptionStore(catalog);
     WorkflowStore workflows = new WorkflowStore();
     InstanceSpecFactory specs = new InstanceSpecFactory(dsl, catalog, store);
-    QuotaFootprint footprint = new QuotaFootprint(catalog);
+    QuotaFootprint footprint =
+        new QuotaFootprint(
+            catalog, settings.quota(), settings.userLimits(), clock, settings.userLimitsRefresh());
     WorkflowSupport support =
         new WorkflowSupport(
             dsl,
@@ -165,8 +170,7 @@ public final class SubscriptionEngine implements AutoCloseable {
             settings.quota(),
             settings.billing(),
             settings.upgradePolicy(),
-            clock,
-            settings.instancesPerUser());
+            clock);
     this.upgrades =
         new DefaultUpgradeService(
             catalog,
