@@ -1,5 +1,6 @@
 package io.minispod.subscription;
 
+import io.minispod.provisioner.InstanceBackup;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.InstanceSpec;
@@ -32,6 +33,22 @@ class ForwardingProvisioner implements Provisioner {
   @Override
   public boolean canGrowStorage() {
     return platform.canGrowStorage();
+  }
+
+  @Override
+  public boolean supportsBackups() {
+    return platform.supportsBackups();
+  }
+
+  @Override
+  public Optional<InstanceBackup> backUp(
+      InstanceRef instance, String key, InstanceBackup.Reason reason, int keep) {
+    return platform.backUp(instance, key, reason, keep);
+  }
+
+  @Override
+  public List<InstanceBackup> backups(InstanceRef instance) {
+    return platform.backups(instance);
   }
 
   @Override

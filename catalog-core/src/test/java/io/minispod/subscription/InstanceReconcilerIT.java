@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -224,26 +223,10 @@ final class InstanceReconcilerIT {
     long before = platform.provisioner.count(ProvisionerCall.Operation.PROVISION);
     Platform other = platform.anotherNode(db.dataSource(), b -> b);
     closing.add(0, other);
-    CyclicBarrier together = new CyclicBarrier(2);
-    ExecutorService nodes = Executors.newFixedThreadPool(2);
-    List<Future<ReconcileReport>> rounds = new ArrayList<>();
-    try {
-      for (Platform node : List.of(platform, other)) {
-        rounds.add(
-            nodes.submit(
-                () -> {
-                  together.await(10, TimeUnit.SECONDS);
-                  return node.subscriptions.reconcileInstances();
-                }));
-      }
-      ReconcileReport both =
-          rounds.get(0).get(60, TimeUnit.SECONDS).plus(rounds.get(1).get(60, TimeUnit.SECONDS));
+    ReconcileReport both = Nodes.reconcileAtOnce(List.of(platform, other));
 
-      assertThat(both.reprovisioned()).isEqualTo(8);
-      assertThat(both.checked()).isEqualTo(8);
-    } finally {
-      nodes.shutdownNow();
-    }
+    assertThat(both.reprovisioned()).isEqualTo(8);
+    assertThat(both.checked()).isEqualTo(8);
     assertThat(platform.provisioner.count(ProvisionerCall.Operation.PROVISION) - before)
         .isEqualTo(8);
     assertThat(ids).allSatisfy(id -> assertThat(platform.provisioner.instance(id)).isPresent());

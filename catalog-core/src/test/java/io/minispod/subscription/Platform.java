@@ -83,7 +83,7 @@ final class Platform implements AutoCloseable {
       MutableClock clock,
       UnaryOperator<Provisioner> wrap,
       UnaryOperator<SubscriptionsBuilder> configure) {
-    InMemoryProvisioner provisioner = new InMemoryProvisioner("apps.test");
+    InMemoryProvisioner provisioner = new InMemoryProvisioner("apps.test", clock);
     return new Platform(
         dataSource,
         clock,

@@ -30,6 +30,15 @@ public final class KubernetesLabels {
   /** {@value}: the plan an instance is sized by. */
   public static final String PLAN = "minispod.io/plan";
 
+  /** {@value}: the backup a VolumeSnapshot belongs to (one snapshot per volume of an instance). */
+  public static final String BACKUP = "minispod.io/backup";
+
+  /** {@value}: annotation of a VolumeSnapshot: when its backup was taken (ISO-8601, UTC). */
+  public static final String TAKEN_AT_ANNOTATION = "minispod.io/taken-at";
+
+  /** {@value}: annotation of a VolumeSnapshot: why its backup was taken. */
+  public static final String BACKUP_REASON_ANNOTATION = "minispod.io/backup-reason";
+
   /** {@value}: annotation of a namespace carrying the owner's id. */
   public static final String OWNER_ID_ANNOTATION = "minispod.io/owner-id";
 

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.minispod.provisioner.ContainerSpec;
 import io.minispod.provisioner.FailureReason;
+import io.minispod.provisioner.InstanceBackup;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.InstanceSpec;
@@ -61,6 +62,9 @@ import org.slf4j.LoggerFactory;
  * domain as its host); and NetworkPolicies letting the ingress controller reach the app port and
  * the instance's components reach each other.
  *
+ * <p>Backups ({@link #backUp}) are CSI VolumeSnapshots of every volume of the instance, labelled
+ * like its other objects and deleted with it.
+ *
  * <p>Failures are {@link ProvisioningException}s of a {@link FailureReason} category; what the
  * cluster said is in their platform detail and in the log under their reference, never in what
  * users see. {@link #health} reports an unhealthy instance the same way.
@@ -91,9 +95,13 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   private final DeploymentWatch watch;
   private final ReadinessWaiter readiness;
   private final Inventory inventory;
+  private final VolumeSnapshots snapshots;
 
   /** Whether the volumes' StorageClass allows expansion; null until it could be read. */
   private volatile Boolean storageCanGrow;
+
+  /** Whether the cluster serves VolumeSnapshots; null until it could be read. */
+  private volatile Boolean snapshotsServed;
 
   KubernetesProvisioner(
       KubernetesClient client,
@@ -114,6 +122,7 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
         new ReadinessWaiter(
             client, retrier, watch, settings.readinessTimeout(), settings.readinessPollInterval());
     this.inventory = new Inventory(client, retrier, settings);
+    this.snapshots = new VolumeSnapshots(client, retrier, settings);
   }
 
   /** The validated configuration, for tests that check what a builder or a binding made. */
@@ -272,8 +281,9 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   }
 
   /**
-   * Deletes every object labelled with the instance, removes its share of the namespace's quota and
-   * deletes the namespace with the owner's last instance. Succeeds when nothing is left.
+   * Deletes every object labelled with the instance (its VolumeSnapshots included: a backup
+   * outlives neither its instance nor its subscription), removes its share of the namespace's quota
+   * and deletes the namespace with the owner's last instance. Succeeds when nothing is left.
    *
    * @param instance which instance
    * @throws ProvisioningException when the API server keeps failing or refuses
@@ -424,6 +434,60 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   @Override
   public List<ObservedInstance> instances() {
     return inventory.instances();
+  }
+
+  /**
+   * Whether the cluster serves VolumeSnapshots ({@code snapshot.storage.k8s.io/v1}), as read when
+   * the provisioner was built; read again when it could not be read then. Unknown (the cluster
+   * unreachable) counts as {@code true}: a backup then fails as any call would.
+   */
+  @Override
+  public boolean supportsBackups() {
+    Boolean known = snapshotsServed;
+    if (known == null) {
+      known = snapshots.readSupport();
+      snapshotsServed = known;
+    }
+    return known == null || known;
+  }
+
+  /** Reads and logs, once at start-up, whether the cluster serves VolumeSnapshots. */
+  void reportSnapshotSupport() {
+    snapshotsServed = snapshots.readSupport();
+  }
+
+  /**
+   * Takes a VolumeSnapshot of each PersistentVolumeClaim of the instance, named {@code
+   * <claim>-<backup id>} and labelled like the claim plus {@code minispod.io/backup=<backup id>},
+   * unless the key's snapshots exist; then deletes the snapshots of the backups beyond the newest
+   * {@code keep}. The snapshots use the configured VolumeSnapshotClass (or the cluster's default);
+   * they are requested, not awaited: the CSI driver copies the data in the background.
+   *
+   * @return the backup; empty when the instance has no PersistentVolumeClaim (none in its spec, or
+   *     nothing of it left)
+   * @throws ProvisioningException as any API call fails (a cluster without the snapshot API is
+   *     {@link FailureReason#REFUSED})
+   */
+  @Override
+  public Optional<InstanceBackup> backUp(
+      InstanceRef instance, String key, InstanceBackup.Reason reason, int keep) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(reason, "reason");
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep must be at least 1, was " + keep);
+    }
+    String namespace = namespaceOf(instance.ownerId());
+    return snapshots.backUp(
+        instance, namespace, volumesOf(instance.instanceId(), namespace), key, reason, keep);
+  }
+
+  /**
+   * The instance's backups, read from its VolumeSnapshots, newest first (by the time each was
+   * taken, annotation {@code minispod.io/taken-at}). None on a cluster without the snapshot API.
+   */
+  @Override
+  public List<InstanceBackup> backups(InstanceRef instance) {
+    return snapshots.list(instance.instanceId(), namespaceOf(instance.ownerId()));
   }
 
   /**
@@ -813,6 +877,7 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
       return;
     }
     String label = id.toString();
+    snapshots.deleteAll(id, namespace);
     List<String> tlsSecrets = new ArrayList<>();
     for (Ingress ingress :
         retrier.call(

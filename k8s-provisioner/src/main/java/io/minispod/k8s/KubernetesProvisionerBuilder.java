@@ -65,6 +65,7 @@ public final class KubernetesProvisionerBuilder {
   private String ingressNamespace = "ingress-nginx";
   private String namespacePrefix = "minispod-";
   private String storageClass;
+  private String volumeSnapshotClass;
   private Duration readinessTimeout = Duration.ofMinutes(5);
   private Duration readinessPollInterval = Duration.ofSeconds(5);
   private int maxAttempts = 5;
@@ -177,6 +178,19 @@ public final class KubernetesProvisionerBuilder {
    */
   public KubernetesProvisionerBuilder storageClass(String storageClass) {
     this.storageClass = storageClass;
+    return this;
+  }
+
+  /**
+   * The VolumeSnapshotClass of backups' snapshots ({@link KubernetesProvisioner#backUp}); it must
+   * belong to the CSI driver of the volumes' StorageClass. Default: the cluster's default class
+   * (the one annotated {@code snapshot.storage.kubernetes.io/is-default-class}).
+   *
+   * @param volumeSnapshotClass the class name, or {@code null} for the cluster default
+   * @return this builder
+   */
+  public KubernetesProvisionerBuilder volumeSnapshotClass(String volumeSnapshotClass) {
+    this.volumeSnapshotClass = volumeSnapshotClass;
     return this;
   }
 
@@ -298,8 +312,9 @@ public final class KubernetesProvisionerBuilder {
   /**
    * Builds the provisioner.
    *
-   * <p>The provisioner reads once whether its StorageClass allows volume expansion and logs it
-   * ({@link KubernetesProvisioner#canGrowStorage()}): one request, retried only by the client
+   * <p>The provisioner reads once whether its StorageClass allows volume expansion and whether the
+   * cluster serves VolumeSnapshots, and logs both ({@link KubernetesProvisioner#canGrowStorage()},
+   * {@link KubernetesProvisioner#supportsBackups()}): one request each, retried only by the client
    * itself (see {@link #client}); a cluster it cannot reach then is no error.
    *
    * @return the provisioner
@@ -333,6 +348,10 @@ public final class KubernetesProvisionerBuilder {
         storageClass == null || DNS_NAME.matcher(storageClass).matches(),
         "storageClass",
         "must be a StorageClass name, was " + storageClass);
+    errors.require(
+        volumeSnapshotClass == null || DNS_NAME.matcher(volumeSnapshotClass).matches(),
+        "volumeSnapshotClass",
+        "must be a VolumeSnapshotClass name, was " + volumeSnapshotClass);
     errors.require(
         readinessTimeout.toMillis() > 0,
         "readinessTimeout",
@@ -388,6 +407,7 @@ public final class KubernetesProvisionerBuilder {
             ingressNamespace,
             namespacePrefix,
             storageClass,
+            volumeSnapshotClass,
             readinessTimeout,
             readinessPollInterval,
             clock,
@@ -410,6 +430,7 @@ public final class KubernetesProvisionerBuilder {
                 maxBackoff,
                 duration -> Thread.sleep(duration.toMillis())));
     provisioner.reportStorageExpansion();
+    provisioner.reportSnapshotSupport();
     return provisioner;
   }
 

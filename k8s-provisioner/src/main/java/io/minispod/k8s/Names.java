@@ -62,6 +62,11 @@ final class Names {
     return app ? base : join(base, component);
   }
 
+  /** The snapshot of one volume in one backup. */
+  static String snapshot(String volume, String backupId) {
+    return join(volume, backupId);
+  }
+
   static String ingress(String base) {
     return base;
   }

@@ -12,7 +12,8 @@ import java.util.Map;
  * listPageSize} is how many objects one list call asks the API server for at most; {@code
  * ephemeralStorageMiB} the scratch space of a container whose spec names none; {@code
  * writablePaths} the directories, by image repository, that are writable besides what a container's
- * spec names; {@code dnsNamespace} and {@code dnsPodLabels} where the cluster DNS runs.
+ * spec names; {@code dnsNamespace} and {@code dnsPodLabels} where the cluster DNS runs; {@code
+ * volumeSnapshotClass} the class of backups' VolumeSnapshots (null for the cluster's default).
  */
 record Settings(
     String baseDomain,
@@ -22,6 +23,7 @@ record Settings(
     String ingressNamespace,
     String namespacePrefix,
     String storageClass,
+    String volumeSnapshotClass,
     Duration readinessTimeout,
     Duration readinessPollInterval,
     Clock clock,

@@ -292,7 +292,7 @@ final class ApiFailureIT {
         KubernetesLabels.INSTANCE + "=" + spec.instanceId(), StandardCharsets.UTF_8);
   }
 
-  private static Status status(int code, String reason, String message) {
+  static Status status(int code, String reason, String message) {
     return new StatusBuilder()
         .withStatus("Failure")
         .withCode(code)

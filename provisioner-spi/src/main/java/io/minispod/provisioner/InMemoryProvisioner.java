@@ -1,10 +1,13 @@
 package io.minispod.provisioner;
 
+import io.minispod.Sha256;
 import io.minispod.provisioner.ObservedInstance.State;
 import io.minispod.provisioner.ProvisionerCall.Operation;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * ({@link InstanceSpec#customDomain()}) that is its base domain or lies under it, where it would
  * take another instance's host name: a {@link FailureReason#CONFIGURATION} failure.
  *
+ * <p>It backs instances up ({@link #supportsBackups()}): a backup is a record, dated by its clock,
+ * that {@link #backups} lists until it is pruned or the instance deprovisioned.
+ *
  * <p>Every instance it has is whole: {@link #instances()} lists each as {@link State#COMPLETE}
  * (changes happen at once here, so nothing is ever half-made or half-removed).
  */
@@ -45,8 +51,14 @@ public final class InMemoryProvisioner implements Provisioner {
   private static final Logger log = LoggerFactory.getLogger(InMemoryProvisioner.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Stable: of two backups taken at the same instant, the later one stays first. */
+  private static final Comparator<InstanceBackup> NEWEST_FIRST =
+      Comparator.comparing(InstanceBackup::takenAt).reversed();
+
   private final String baseDomain;
+  private final Clock clock;
   private final Map<UUID, Running> instances = new ConcurrentHashMap<>();
+  private final Map<UUID, List<InstanceBackup>> backups = new ConcurrentHashMap<>();
   private final List<ProvisionerCall> calls = new ArrayList<>();
   private final AtomicInteger failNext = new AtomicInteger();
   private final Set<UUID> failingInstances = ConcurrentHashMap.newKeySet();
@@ -60,7 +72,19 @@ public final class InMemoryProvisioner implements Provisioner {
    * @param baseDomain such as {@code apps.example.com}
    */
   public InMemoryProvisioner(String baseDomain) {
+    this(baseDomain, Clock.systemUTC());
+  }
+
+  /**
+   * Creates a provisioner whose instances live at {@code https://<subdomain>.<baseDomain>} and
+   * whose backups are dated by {@code clock}.
+   *
+   * @param baseDomain such as {@code apps.example.com}
+   * @param clock dates backups
+   */
+  public InMemoryProvisioner(String baseDomain, Clock clock) {
     this.baseDomain = Objects.requireNonNull(baseDomain, "baseDomain");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   // ---------------------------------------------------------------- scripting
@@ -291,8 +315,67 @@ public final class InMemoryProvisioner implements Provisioner {
         instance.instanceId(),
         () -> {
           instances.remove(instance.instanceId());
+          backups.remove(instance.instanceId());
           return null;
         });
+  }
+
+  /** Backs instances up, as records in memory. */
+  @Override
+  public boolean supportsBackups() {
+    return true;
+  }
+
+  /**
+   * Records a backup dated now by its clock (or answers the one {@code key} made) and forgets the
+   * oldest beyond {@code keep}. An instance that does not exist, or has no volume ({@link
+   * InstanceSpec#hasData()}), has nothing to back up: empty.
+   */
+  @Override
+  public Optional<InstanceBackup> backUp(
+      InstanceRef instance, String key, InstanceBackup.Reason reason, int keep) {
+    Objects.requireNonNull(reason, "reason");
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep must be at least 1, was " + keep);
+    }
+    UUID id = instance.instanceId();
+    String backupId = Sha256.hex(id + " " + Objects.requireNonNull(key, "key")).substring(0, 12);
+    return call(
+        Operation.BACK_UP,
+        id,
+        () -> {
+          if (running(id).filter(r -> r.spec.hasData()).isEmpty()) {
+            return Optional.empty();
+          }
+          InstanceBackup[] taken = new InstanceBackup[1];
+          backups.compute(
+              id,
+              (i, had) -> {
+                List<InstanceBackup> all = had == null ? new ArrayList<>() : new ArrayList<>(had);
+                taken[0] =
+                    all.stream()
+                        .filter(b -> b.id().equals(backupId))
+                        .findFirst()
+                        .orElseGet(
+                            () -> {
+                              InstanceBackup made =
+                                  new InstanceBackup(backupId, clock.instant(), reason);
+                              all.add(0, made);
+                              return made;
+                            });
+                all.sort(NEWEST_FIRST);
+                return List.copyOf(all.subList(0, Math.min(keep, all.size())));
+              });
+          return Optional.of(taken[0]);
+        });
+  }
+
+  @Override
+  public List<InstanceBackup> backups(InstanceRef instance) {
+    return call(
+        Operation.BACKUPS,
+        instance.instanceId(),
+        () -> backups.getOrDefault(instance.instanceId(), List.of()));
   }
 
   @Override

@@ -171,6 +171,16 @@ public record InstanceSpec(
   }
 
   /**
+   * Whether the instance keeps data: whether the app or a companion has a volume ({@link
+   * ContainerSpec#volumePath()}). Only such an instance has anything to back up.
+   *
+   * @return {@code true} when any container has a volume path
+   */
+  public boolean hasData() {
+    return app.volumePath() != null || companions.stream().anyMatch(c -> c.volumePath() != null);
+  }
+
+  /**
    * The resources of the app and its companions together: what the instance counts against a
    * namespace's quota.
    *

@@ -59,7 +59,8 @@ public interface Provisioner {
   }
 
   /**
-   * Removes every object of the instance. Deprovisioning an instance that is gone succeeds.
+   * Removes every object of the instance, its backups included. Deprovisioning an instance that is
+   * gone succeeds.
    *
    * @param instance which instance
    * @throws ProvisioningException when the platform refuses
@@ -81,6 +82,49 @@ public interface Provisioner {
    * @return the usage, or empty when the platform has no metrics
    */
   Optional<ResourceUsage> usage(InstanceRef instance);
+
+  /**
+   * Whether this provisioner can back instances up ({@link #backUp}, {@link #backups}). The catalog
+   * takes no backup where it cannot, even on plans that advertise them.
+   *
+   * @return {@code false} by default
+   */
+  default boolean supportsBackups() {
+    return false;
+  }
+
+  /**
+   * Backs up the instance's data (every volume of it, together) and then deletes its oldest backups
+   * beyond the newest {@code keep}. Idempotent by {@code key}: a call with a key that already made
+   * a backup of the instance takes none and answers that backup, so a workflow retried after a
+   * crash or a failure does not back up twice. Returns once the backup is requested from the
+   * platform, which may still be copying the data.
+   *
+   * @param instance which instance
+   * @param key names this backup among the instance's (such as {@code upgrade:<workflow id>}): the
+   *     same key, the same backup
+   * @param reason why it is taken
+   * @param keep how many backups of the instance to keep, the new one included; at least 1
+   * @return the backup; empty when the instance has no data on the platform to back up (no volume,
+   *     or nothing of it left), which is no failure: nothing is taken or pruned then
+   * @throws ProvisioningException when the platform cannot take it (nothing is pruned then)
+   * @throws UnsupportedOperationException when {@link #supportsBackups()} is {@code false}
+   */
+  default Optional<InstanceBackup> backUp(
+      InstanceRef instance, String key, InstanceBackup.Reason reason, int keep) {
+    throw new UnsupportedOperationException(getClass().getName() + " takes no backups");
+  }
+
+  /**
+   * The instance's backups that the platform keeps, newest first.
+   *
+   * @param instance which instance
+   * @return the backups; empty when it has none or the provisioner takes none
+   * @throws ProvisioningException when the platform cannot be read
+   */
+  default List<InstanceBackup> backups(InstanceRef instance) {
+    return List.of();
+  }
 
   /**
    * Every instance this provisioner has on the platform, as observed now: what a reconciler

@@ -24,6 +24,10 @@ public record ProvisionerCall(Operation operation, UUID instanceId, boolean succ
     /** {@link Provisioner#usage}. */
     USAGE,
     /** {@link Provisioner#instances}. */
-    INSTANCES
+    INSTANCES,
+    /** {@link Provisioner#backUp}. */
+    BACK_UP,
+    /** {@link Provisioner#backups}. */
+    BACKUPS
   }
 }

@@ -73,13 +73,30 @@ final class DefaultInstanceService implements InstanceService {
   public List<Instance> instances(String userId) {
     requireUser(userId);
     return dsl.transactionResult(
-        cfg -> store.instanceViews(cfg.dsl(), store.instancesOf(cfg.dsl(), userId)));
+        cfg -> store.instancesOf(cfg.dsl(), userId).stream().map(i -> view(cfg.dsl(), i)).toList());
   }
 
   @Override
   public Instance instance(String userId, UUID instanceId) {
     InstanceRecord instance = own(userId, instanceId);
-    return dsl.transactionResult(cfg -> store.instanceView(cfg.dsl(), instance));
+    return dsl.transactionResult(cfg -> view(cfg.dsl(), instance));
+  }
+
+  /**
+   * The instance as its owner sees it: with its backups while it exists on a plan with the {@code
+   * backups} feature (those of a removed instance went with it).
+   */
+  private Instance view(DSLContext tx, InstanceRecord instance) {
+    Instance view = store.instanceView(tx, instance);
+    if (instance.getStatus() == InstanceStatus.DELETED
+        || instance.getStatus() == InstanceStatus.FAILED) {
+      return view;
+    }
+    SubscriptionRecord s = store.subscription(tx, instance.getSubscriptionId()).orElseThrow();
+    Plan plan = catalog.plan(s.getServiceId(), s.getPlanId());
+    return InstanceBackups.schedule(plan, InstanceBackups.DEFAULT_INTERVAL).isEmpty()
+        ? view
+        : view.withBackups(InstanceBackups.of(tx, instance.getInstanceId()));
   }
 
   @Override

@@ -7,6 +7,7 @@ import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
 
 import io.minispod.MinisPodException;
 import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.Plan;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
@@ -51,6 +52,10 @@ import org.slf4j.LoggerFactory;
  *       deleted one that no workflow is working on) is deprovisioned.
  * </ul>
  *
+ * <p>A live instance that needs no repair, keeps data and whose plan has backups is backed up when
+ * its {@link BackupSchedule} says it is due; a backup that fails is counted as a failure and asked
+ * for again next round.
+ *
  * <p>Every instance is claimed in the database before it is acted on ({@code
  * instance_reconcile_claim}), so with any number of nodes each instance is handled by one node per
  * round. Each action is logged and counted in the round's {@link ReconcileReport}.
@@ -72,7 +77,9 @@ final class InstanceReconciler {
   private final Clock clock;
   private final String nodeId;
   private final Duration claimFor;
+  private final BackupSchedule backups;
 
+  /** A reconciler whose rounds take scheduled backups with the default interval and number kept. */
   InstanceReconciler(
       DSLContext dsl,
       SubscriptionStore store,
@@ -84,6 +91,32 @@ final class InstanceReconciler {
       Clock clock,
       String nodeId,
       Duration round) {
+    this(
+        dsl,
+        store,
+        workflows,
+        operations,
+        specs,
+        catalog,
+        provisioner,
+        clock,
+        nodeId,
+        round,
+        new BackupSchedule(dsl, InstanceBackups.withDefaults(dsl, provisioner), clock));
+  }
+
+  InstanceReconciler(
+      DSLContext dsl,
+      SubscriptionStore store,
+      WorkflowStore workflows,
+      SubscriptionOperations operations,
+      InstanceSpecFactory specs,
+      CatalogPort catalog,
+      Provisioner provisioner,
+      Clock clock,
+      String nodeId,
+      Duration round,
+      BackupSchedule backups) {
     this.dsl = dsl;
     this.store = store;
     this.workflows = workflows;
@@ -94,6 +127,7 @@ final class InstanceReconciler {
     this.clock = clock;
     this.nodeId = nodeId;
     this.claimFor = round.dividedBy(2);
+    this.backups = backups;
   }
 
   /** The counts of one round, as it goes. */
@@ -170,7 +204,8 @@ final class InstanceReconciler {
       return;
     }
     SubscriptionRecord s = subscription.get();
-    InstanceSpec planned = specs.spec(s, instance, catalog.plan(s.getServiceId(), s.getPlanId()));
+    Plan plan = catalog.plan(s.getServiceId(), s.getPlanId());
+    InstanceSpec planned = specs.spec(s, instance, plan);
     String why;
     if (seen == null) {
       why = "missing";
@@ -179,6 +214,9 @@ final class InstanceReconciler {
     } else if (seen.driftedFrom(planned)) {
       why = "running with " + seen.resources() + " instead of " + planned.app().resources();
     } else {
+      if (planned.hasData()) {
+        backUpIfDue(s, instance, plan, tally);
+      }
       return;
     }
     boolean resize = seen != null && seen.state() == ObservedInstance.State.COMPLETE;
@@ -192,6 +230,22 @@ final class InstanceReconciler {
       }
       case BUSY -> tally.skipped++;
       case FAILED -> tally.failed++;
+    }
+  }
+
+  /** Takes a scheduled backup if one is due, unless a workflow is changing the instance. */
+  private void backUpIfDue(SubscriptionRecord s, InstanceRecord instance, Plan plan, Tally tally) {
+    if (workflows.running(dsl, s.getSubscriptionId()).isPresent()) {
+      return;
+    }
+    try {
+      backups.backUpIfDue(s, instance, plan);
+    } catch (RuntimeException e) {
+      tally.failed++;
+      log.warn(
+          "Scheduled backup of instance {} failed; the next round tries again: {}",
+          instance.getInstanceId(),
+          e.getMessage());
     }
   }
 

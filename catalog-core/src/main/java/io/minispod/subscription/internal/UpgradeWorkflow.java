@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * refunds the charge, puts the instance back to the old plan's size and releases the hold, which
  * never needs capacity: the subscription never gave up its old plan's quota.
  *
+ * <p>When the instance's current plan has backups ({@link InstanceBackups}), {@code RESIZE} first
+ * backs the instance up ({@code BEFORE_UPGRADE}), with the workflow's id as the backup's key: a
+ * {@code RESIZE} retried after a failed resize or a crash finds that backup taken and takes no
+ * second one. A backup that fails fails the step as a failed resize would (retried when the
+ * provisioner says trying again may help), before anything is resized.
+ *
  * <p>An upgrade started before holds were kept (no hold recorded) had swapped its quota at its
  * start; it commits without a swap and its undo swaps back, as it did then.
  */
@@ -39,10 +45,17 @@ final class UpgradeWorkflow implements WorkflowKind {
 
   private final WorkflowSupport support;
   private final QuotaFootprint footprint;
+  private final InstanceBackups backups;
 
+  /** Backs instances up before resizing them with the default number of backups kept. */
   UpgradeWorkflow(WorkflowSupport support, QuotaFootprint footprint) {
+    this(support, footprint, InstanceBackups.withDefaults(support.dsl(), support.provisioner()));
+  }
+
+  UpgradeWorkflow(WorkflowSupport support, QuotaFootprint footprint, InstanceBackups backups) {
     this.support = support;
     this.footprint = footprint;
+    this.backups = backups;
   }
 
   @Override
@@ -94,6 +107,7 @@ final class UpgradeWorkflow implements WorkflowKind {
     SubscriptionRecord s = support.subscription(w);
     InstanceRecord instance = support.instance(s);
     Plan to = support.plan(s, w.getToPlanId());
+    backups.beforeUpgrade(s, instance, support.plan(s, w.getFromPlanId()), w.getWorkflowId());
     support.provisioner().resize(support.specs().spec(s, instance, to));
     List<QuotaItem> newItems = footprint.items(s.getUserId(), to);
     return StepResult.finish(

@@ -15,6 +15,7 @@ import io.minispod.catalog.ServiceSummary;
 import io.minispod.catalog.template.AppTemplate;
 import io.minispod.catalog.template.Probe;
 import io.minispod.catalog.template.Resources;
+import io.minispod.provisioner.InstanceBackup;
 import io.minispod.provisioner.ResourceUsage;
 import io.minispod.subscription.HealthCheck;
 import io.minispod.subscription.Instance;
@@ -299,6 +300,13 @@ final class Views {
     }
   }
 
+  /** A backup of an instance: {@code reason} is {@code BEFORE_UPGRADE} or {@code SCHEDULED}. */
+  record BackupView(String id, Instant takenAt, String reason) {
+    static BackupView of(InstanceBackup b) {
+      return new BackupView(b.id(), b.takenAt(), b.reason().name());
+    }
+  }
+
   record InstanceView(
       UUID id,
       UUID subscriptionId,
@@ -311,6 +319,7 @@ final class Views {
       UsageView usage,
       HealthView lastHealthCheck,
       RecommendationView recommendation,
+      List<BackupView> backups,
       Map<String, String> env,
       Instant createdAt) {
     static InstanceView of(Instance i) {
@@ -326,6 +335,7 @@ final class Views {
           UsageView.of(i.usage()),
           HealthView.of(i.lastHealthCheck()),
           RecommendationView.of(i.recommendation()),
+          i.backups().stream().map(BackupView::of).toList(),
           i.env(),
           i.createdAt());
     }
