@@ -41,6 +41,8 @@ public final class SubscriptionsBuilder {
   private Backoff backoff = Backoff.DEFAULT;
   private Duration healthCheckInterval = Duration.ofMinutes(1);
   private Duration reconcileInterval = Duration.ofMinutes(5);
+  private Duration backupInterval = Duration.ofHours(24);
+  private int backupsKept = 7;
   private int healthThreshold = 3;
   private double usageAlertRatio = 0.9;
   private StepObserver observer = StepObserver.NONE;
@@ -244,6 +246,36 @@ public final class SubscriptionsBuilder {
   }
 
   /**
+   * How often an instance is backed up when its plan's {@code features.backups} is {@code true}; a
+   * plan that names its schedule ({@code "hourly"}, {@code "daily"}, {@code "weekly"}, {@code
+   * "monthly"}) keeps it. Scheduled backups are taken by the instance reconciler's rounds, so at
+   * most one {@link #reconcileInterval reconcile interval} late (see {@code docs/backups.md}).
+   * Default: 24 hours.
+   *
+   * @param interval a positive duration
+   * @return this builder
+   */
+  public SubscriptionsBuilder backupInterval(Duration interval) {
+    this.backupInterval = positive(interval, "backup interval");
+    return this;
+  }
+
+  /**
+   * How many backups of each instance are kept: the provisioner deletes the oldest beyond this many
+   * after each backup. Default: 7.
+   *
+   * @param kept at least 1
+   * @return this builder
+   */
+  public SubscriptionsBuilder backupsKept(int kept) {
+    if (kept < 1) {
+      throw new IllegalArgumentException("backups kept must be at least 1, was " + kept);
+    }
+    this.backupsKept = kept;
+    return this;
+  }
+
+  /**
    * How a failed step is retried: the first pause, the longest pause, and the attempts a step gets
    * before it is compensated. Default: 2 seconds, 5 minutes, 6 attempts.
    *
@@ -343,6 +375,8 @@ public final class SubscriptionsBuilder {
                 workflowThreads,
                 backoff,
                 reconcileInterval,
+                backupInterval,
+                backupsKept,
                 healthCheckInterval,
                 healthThreshold,
                 usageAlertRatio,

@@ -273,4 +273,28 @@ final class BackupsIT {
         .singleElement()
         .satisfies(i -> assertThat(i.backups()).isEmpty());
   }
+
+  @Test
+  void builder_backupsKeptAndInterval_applyToPlansWhoseFeatureIsTrue() {
+    platform =
+        Platform.start(
+            db.dataSource(),
+            clock,
+            UnaryOperator.identity(),
+            b -> b.backupInterval(Duration.ofHours(6)).backupsKept(2));
+    closing.add(platform);
+    user = "user-" + UUID.randomUUID();
+    ServiceDefinition service =
+        platform.service(5, 5, 5, Map.of("backups", true), Map.of(), Map.of());
+    Subscription basic = subscribe(service, "basic");
+
+    roundAfter(Duration.ofMinutes(3));
+    roundAfter(Duration.ofHours(5));
+    assertThat(backups(basic)).hasSize(1);
+    roundAfter(Duration.ofHours(1));
+    roundAfter(Duration.ofHours(6));
+
+    assertThat(backups(basic)).hasSize(2);
+    assertThat(onThePlatform(basic)).hasSize(2);
+  }
 }

@@ -292,14 +292,16 @@ public class MinisPodAutoConfiguration {
    * minispod.provisioner.type=in-memory} and the host declares no provisioner.
    *
    * @param properties the base domain
+   * @param clock dates the backups it takes
    * @return an in-memory provisioner
    */
   @Bean
   @ConditionalOnMissingBean(Provisioner.class)
   @ConditionalOnProperty(prefix = "minispod.provisioner", name = "type", havingValue = "in-memory")
-  public InMemoryProvisioner minisPodInMemoryProvisioner(MinisPodProperties properties) {
+  public InMemoryProvisioner minisPodInMemoryProvisioner(
+      MinisPodProperties properties, Clock clock) {
     log.warn("Using the in-memory provisioner, which runs nothing: not for production");
-    return new InMemoryProvisioner(properties.getProvisioner().getBaseDomain());
+    return new InMemoryProvisioner(properties.getProvisioner().getBaseDomain(), clock);
   }
 
   /**
@@ -357,6 +359,8 @@ public class MinisPodAutoConfiguration {
         .workflowThreads(properties.getWorkflows().getThreads())
         .workflowLease(properties.getWorkflows().getLease())
         .reconcileInterval(properties.getWorkflows().getReconcileInterval())
+        .backupInterval(properties.getBackups().getInterval())
+        .backupsKept(properties.getBackups().getKept())
         .build();
   }
 
@@ -491,6 +495,7 @@ public class MinisPodAutoConfiguration {
               .externalTls(k8s.isExternalTls())
               .namespacePrefix(k8s.getNamespacePrefix())
               .storageClass(k8s.getStorageClass())
+              .volumeSnapshotClass(k8s.getVolumeSnapshotClass())
               .readinessTimeout(k8s.getReadinessTimeout())
               .readinessPollInterval(k8s.getReadinessPollInterval())
               .retries(k8s.getMaxAttempts(), k8s.getInitialBackoff(), k8s.getMaxBackoff())

@@ -38,6 +38,7 @@ public class MinisPodProperties {
   private final Cache cache = new Cache();
   private final Web web = new Web();
   private final Workflows workflows = new Workflows();
+  private final Backups backups = new Backups();
 
   /** Minor-unit scales per ISO 4217 currency code, overriding the JDK's (e.g. {@code IDR: 0}). */
   private Map<String, Integer> currencyScales = new LinkedHashMap<>();
@@ -188,6 +189,15 @@ public class MinisPodProperties {
    */
   public Workflows getWorkflows() {
     return workflows;
+  }
+
+  /**
+   * Backups of instances whose plan has the {@code backups} feature.
+   *
+   * @return the backup settings
+   */
+  public Backups getBackups() {
+    return backups;
   }
 
   /**
@@ -466,6 +476,12 @@ public class MinisPodProperties {
      */
     private String storageClass;
 
+    /**
+     * The VolumeSnapshotClass of backups' snapshots; it must belong to the CSI driver of the
+     * volumes' StorageClass. Unset: the cluster's default class.
+     */
+    private String volumeSnapshotClass;
+
     /** How long provisioning and resizing wait for an instance to become available. */
     private Duration readinessTimeout = Duration.ofMinutes(5);
 
@@ -606,6 +622,24 @@ public class MinisPodProperties {
      */
     public void setStorageClass(String storageClass) {
       this.storageClass = storageClass;
+    }
+
+    /**
+     * The backups' VolumeSnapshotClass.
+     *
+     * @return the class, or null for the cluster default
+     */
+    public String getVolumeSnapshotClass() {
+      return volumeSnapshotClass;
+    }
+
+    /**
+     * Sets the backups' VolumeSnapshotClass.
+     *
+     * @param volumeSnapshotClass the class, or null for the cluster default
+     */
+    public void setVolumeSnapshotClass(String volumeSnapshotClass) {
+      this.volumeSnapshotClass = volumeSnapshotClass;
     }
 
     /**
@@ -1074,6 +1108,55 @@ public class MinisPodProperties {
      */
     public void setReconcileInterval(Duration reconcileInterval) {
       this.reconcileInterval = reconcileInterval;
+    }
+  }
+
+  /** Backups of instances whose plan has the {@code backups} feature (docs/backups.md). */
+  public static class Backups {
+
+    /**
+     * How often an instance is backed up when its plan's backups feature is {@code true} (plans
+     * naming hourly, daily, weekly or monthly keep theirs).
+     */
+    private Duration interval = Duration.ofHours(24);
+
+    /** How many backups of each instance are kept; the oldest beyond are deleted. */
+    private int kept = 7;
+
+    /**
+     * The interval.
+     *
+     * @return the interval
+     */
+    public Duration getInterval() {
+      return interval;
+    }
+
+    /**
+     * Sets the interval.
+     *
+     * @param interval positive
+     */
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    /**
+     * How many are kept.
+     *
+     * @return the number
+     */
+    public int getKept() {
+      return kept;
+    }
+
+    /**
+     * Sets how many are kept.
+     *
+     * @param kept at least 1
+     */
+    public void setKept(int kept) {
+      this.kept = kept;
     }
   }
 }

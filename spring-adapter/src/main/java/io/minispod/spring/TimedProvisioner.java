@@ -2,6 +2,7 @@ package io.minispod.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.minispod.provisioner.InstanceBackup;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.InstanceSpec;
@@ -62,6 +63,22 @@ final class TimedProvisioner implements Provisioner, AutoCloseable {
   @Override
   public boolean canGrowStorage() {
     return delegate.canGrowStorage();
+  }
+
+  @Override
+  public boolean supportsBackups() {
+    return delegate.supportsBackups();
+  }
+
+  @Override
+  public Optional<InstanceBackup> backUp(
+      InstanceRef instance, String key, InstanceBackup.Reason reason, int keep) {
+    return timed("back-up", () -> delegate.backUp(instance, key, reason, keep));
+  }
+
+  @Override
+  public List<InstanceBackup> backups(InstanceRef instance) {
+    return delegate.backups(instance);
   }
 
   @Override

@@ -72,6 +72,11 @@ public record BuiltKubernetesProvisioner(
     return settings.storageClass();
   }
 
+  /** The backups' VolumeSnapshotClass, or null. */
+  public String volumeSnapshotClass() {
+    return settings.volumeSnapshotClass();
+  }
+
   /** The readiness timeout. */
   public Duration readinessTimeout() {
     return settings.readinessTimeout();

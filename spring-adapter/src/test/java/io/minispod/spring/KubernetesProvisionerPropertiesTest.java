@@ -53,6 +53,7 @@ final class KubernetesProvisionerPropertiesTest {
             "minispod.provisioner.kubernetes.external-tls=true",
             "minispod.provisioner.kubernetes.namespace-prefix=tenant-",
             "minispod.provisioner.kubernetes.storage-class=fast-expandable",
+            "minispod.provisioner.kubernetes.volume-snapshot-class=csi-snapclass",
             "minispod.provisioner.kubernetes.readiness-timeout=7m",
             "minispod.provisioner.kubernetes.readiness-poll-interval=3s",
             "minispod.provisioner.kubernetes.max-attempts=8",
@@ -76,6 +77,7 @@ final class KubernetesProvisionerPropertiesTest {
               assertThat(built.scheme()).isEqualTo("https");
               assertThat(built.namespacePrefix()).isEqualTo("tenant-");
               assertThat(built.storageClass()).isEqualTo("fast-expandable");
+              assertThat(built.volumeSnapshotClass()).isEqualTo("csi-snapclass");
               assertThat(built.readinessTimeout()).isEqualTo(Duration.ofMinutes(7));
               assertThat(built.readinessPollInterval()).isEqualTo(Duration.ofSeconds(3));
               assertThat(built.maxAttempts()).isEqualTo(8);

@@ -79,32 +79,7 @@ final class InstanceReconciler {
   private final Duration claimFor;
   private final BackupSchedule backups;
 
-  /** A reconciler whose rounds take scheduled backups with the default interval and number kept. */
-  InstanceReconciler(
-      DSLContext dsl,
-      SubscriptionStore store,
-      WorkflowStore workflows,
-      SubscriptionOperations operations,
-      InstanceSpecFactory specs,
-      CatalogPort catalog,
-      Provisioner provisioner,
-      Clock clock,
-      String nodeId,
-      Duration round) {
-    this(
-        dsl,
-        store,
-        workflows,
-        operations,
-        specs,
-        catalog,
-        provisioner,
-        clock,
-        nodeId,
-        round,
-        new BackupSchedule(dsl, InstanceBackups.withDefaults(dsl, provisioner), clock));
-  }
-
+  /** A reconciler whose rounds also take the scheduled backups of the instances they claim. */
   InstanceReconciler(
       DSLContext dsl,
       SubscriptionStore store,

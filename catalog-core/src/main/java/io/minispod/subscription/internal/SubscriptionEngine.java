@@ -81,6 +81,9 @@ public final class SubscriptionEngine implements AutoCloseable {
    *     for them
    * @param backoff how failed steps are retried
    * @param reconcileInterval how often the instance reconciler runs a round
+   * @param backupInterval how often an instance of a plan whose backups feature is {@code true} is
+   *     backed up
+   * @param backupsKept how many backups of each instance are kept
    * @param healthInterval how often an instance is checked
    * @param healthThreshold results in a row that move an instance
    * @param usageAlertRatio the share of a limit above which usage is alerted
@@ -104,6 +107,8 @@ public final class SubscriptionEngine implements AutoCloseable {
       int workflowThreads,
       Backoff backoff,
       Duration reconcileInterval,
+      Duration backupInterval,
+      int backupsKept,
       Duration healthInterval,
       int healthThreshold,
       double usageAlertRatio,
@@ -137,13 +142,16 @@ public final class SubscriptionEngine implements AutoCloseable {
             settings.provisioner(),
             specs,
             settings.workflowLease());
+    InstanceBackups backups =
+        new InstanceBackups(
+            dsl, settings.provisioner(), settings.backupInterval(), settings.backupsKept());
     this.runner =
         new WorkflowRunner(
             dsl,
             workflows,
             List.of(
                 new SubscribeWorkflow(support),
-                new UpgradeWorkflow(support, footprint),
+                new UpgradeWorkflow(support, footprint, backups),
                 new CancelWorkflow(support, settings.cancellationPolicy()),
                 new UpdateEnvWorkflow(support),
                 new RepairWorkflow(support)),
@@ -196,7 +204,8 @@ public final class SubscriptionEngine implements AutoCloseable {
             settings.provisioner(),
             clock,
             runner.nodeId(),
-            settings.reconcileInterval());
+            settings.reconcileInterval(),
+            new BackupSchedule(dsl, backups, clock));
     this.analytics = new DefaultAnalyticsService(dsl, settings.quota(), settings.billing());
     this.healthMonitor =
         new DefaultHealthMonitor(

@@ -48,10 +48,6 @@ final class UpgradeWorkflow implements WorkflowKind {
   private final InstanceBackups backups;
 
   /** Backs instances up before resizing them with the default number of backups kept. */
-  UpgradeWorkflow(WorkflowSupport support, QuotaFootprint footprint) {
-    this(support, footprint, InstanceBackups.withDefaults(support.dsl(), support.provisioner()));
-  }
-
   UpgradeWorkflow(WorkflowSupport support, QuotaFootprint footprint, InstanceBackups backups) {
     this.support = support;
     this.footprint = footprint;

@@ -184,4 +184,24 @@ final class InstanceFeaturesHttpIT {
     assertThat(recommendation.path("reason").asString())
         .isEqualTo("memory above 90% of the plan's limit for 3 checks");
   }
+
+  @Test
+  void upgrade_fromABasicPlan_listsTheBackupTakenBeforeTheResize() {
+    JsonNode basic = subscribe("frank", "basic");
+    Http.Response upgraded =
+        http.post(
+            "frank",
+            "/api/user/subscriptions/" + basic.path("id").asString() + "/upgrade",
+            "{\"planSlug\":\"pro\"}");
+    // 200 as the synchronous upgrade answers in the other adapter ITs (202 with respond-async).
+    assertThat(upgraded.status()).as(upgraded.text()).isEqualTo(200);
+
+    JsonNode instance = http.get("frank", instancePath(basic)).data();
+
+    assertThat(instance.path("backups")).hasSize(1);
+    assertThat(instance.path("backups").get(0).path("reason").asString())
+        .isEqualTo("BEFORE_UPGRADE");
+    assertThat(instance.path("backups").get(0).path("takenAt").asString())
+        .isEqualTo(CLOCK.instant().toString());
+  }
 }
