@@ -62,6 +62,7 @@ final class ArchitectureTest {
           Map.entry("io.minispod.provisioner", "provisioner-spi"),
           Map.entry("io.minispod.catalog", "catalog-core"),
           Map.entry("io.minispod.subscription", "catalog-core"),
+          Map.entry("io.minispod.broker", "broker-core"),
           Map.entry("io.minispod.k8s", "k8s-provisioner"),
           Map.entry("io.minispod.spring", "spring-adapter"),
           Map.entry("io.minispod.testkit", "testkit"),

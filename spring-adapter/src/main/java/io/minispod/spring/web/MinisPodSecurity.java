@@ -51,11 +51,11 @@ public final class MinisPodSecurity {
    * The paths of the REST contract of API.md: the only requests a chain built by {@link #apply}
    * matches.
    *
-   * <p>The Open Service Broker API that a broker will serve under {@code /v2/**} is deliberately
-   * not matched here: the platform calling it authenticates with HTTP Basic and expects the OSB
-   * error body, so the broker brings a chain of its own (a method beside this one that applies the
-   * broker's rules to its own {@code HttpSecurity}), ordered like this one before the host's chain,
-   * rather than a wider matcher on this chain.
+   * <p>The Open Service Broker API under {@code /v2/**} is deliberately not matched here: the
+   * platform calling it authenticates with HTTP Basic against the broker's own credentials and
+   * expects the OSB error body, so {@code MinisPodBrokerAutoConfiguration} brings a chain of its
+   * own for {@code /v2/**}, ordered before the host's chains, rather than a wider matcher on this
+   * chain.
    */
   public static final String API_PATHS = "/api/**";
 
