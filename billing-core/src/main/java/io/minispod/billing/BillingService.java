@@ -69,6 +69,22 @@ public interface BillingService {
   BillingLine charge(ChargeRequest request);
 
   /**
+   * Charges a period after the first, when a subscription renews, and records the {@link
+   * LineType#RENEWAL} line: otherwise exactly {@link #charge}. A declined renewal leaves its line
+   * {@link LineStatus#FAILED}; calling again with the same key tries the payment again (dunning),
+   * and once it is paid returns the paid line without charging again.
+   *
+   * @param request who, what for, how much, for which period, and the idempotency key
+   * @return the paid line
+   * @throws PaymentFailedException if the gateway declined or failed
+   * @throws BillingConflictException if the idempotency key was used for a different request
+   * @throws io.minispod.ValidationException if the currency has no scale
+   * @throws PaymentInProgressException if another caller's gateway call for the same key is still
+   *     unanswered after the settlement wait
+   */
+  BillingLine chargeRenewal(ChargeRequest request);
+
+  /**
    * Prices an upgrade without recording anything, crediting what the ledger shows was actually paid
    * for the reference in the period (see {@link PaidCoverage}); nothing paid gives no credit.
    *

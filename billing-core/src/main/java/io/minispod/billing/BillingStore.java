@@ -42,7 +42,7 @@ final class BillingStore {
   private static final List<LineStatus> OPEN = List.of(LineStatus.PENDING, LineStatus.FAILED);
 
   private static final List<LineType> PAYMENT_LEADS =
-      List.of(LineType.CHARGE, LineType.PRORATION_CHARGE, LineType.REFUND);
+      List.of(LineType.CHARGE, LineType.RENEWAL, LineType.PRORATION_CHARGE, LineType.REFUND);
 
   /** A line to insert. */
   record NewLine(
@@ -339,7 +339,8 @@ final class BillingStore {
     Field<BigDecimal> charged =
         sum(
             when(
-                    LEDGER_LINE.LINE_TYPE.in(LineType.CHARGE, LineType.PRORATION_CHARGE),
+                    LEDGER_LINE.LINE_TYPE.in(
+                        LineType.CHARGE, LineType.RENEWAL, LineType.PRORATION_CHARGE),
                     LEDGER_LINE.AMOUNT)
                 .otherwise(0L));
     Field<BigDecimal> credited =

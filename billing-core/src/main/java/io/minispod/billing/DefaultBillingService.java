@@ -99,11 +99,20 @@ final class DefaultBillingService implements BillingService {
 
   @Override
   public BillingLine charge(ChargeRequest request) {
+    return charge(request, LineType.CHARGE);
+  }
+
+  @Override
+  public BillingLine chargeRenewal(ChargeRequest request) {
+    return charge(request, LineType.RENEWAL);
+  }
+
+  private BillingLine charge(ChargeRequest request, LineType type) {
     Objects.requireNonNull(request, "request");
     scales.scaleOf(request.amount().currency());
     String fingerprint =
         BillingStore.fingerprint(
-            LineType.CHARGE,
+            type,
             request.accountId(),
             request.reference().id(),
             request.reference().tags(),
@@ -120,7 +129,7 @@ final class DefaultBillingService implements BillingService {
                   new NewLine(
                       UUID.randomUUID(),
                       request.accountId(),
-                      LineType.CHARGE,
+                      type,
                       request.amount(),
                       request.reference(),
                       request.period(),
@@ -133,7 +142,7 @@ final class DefaultBillingService implements BillingService {
               if (store.insert(tx, line)) {
                 return new StoredLine(line.toLine(), fingerprint);
               }
-              return existing(tx, request.idempotencyKey(), LineType.CHARGE, fingerprint);
+              return existing(tx, request.idempotencyKey(), type, fingerprint);
             });
     return paidOrThrow(settleIfOpen(written.line()).lead(), LineStatus.PAID);
   }
@@ -290,7 +299,7 @@ final class DefaultBillingService implements BillingService {
       List<BillingLine> lines, BillingPeriod period, Currency currency) {
     BillingLine paid = null;
     for (BillingLine line : lines) {
-      boolean payment = line.type() == LineType.CHARGE || line.type() == LineType.PRORATION_CHARGE;
+      boolean payment = line.type().charges();
       if (payment
           && line.status() == LineStatus.PAID
           && !line.period().start().isBefore(period.start())
@@ -328,11 +337,11 @@ final class DefaultBillingService implements BillingService {
         });
   }
 
-  /** A paid charge or proration charge with a payment behind it (a zero-due one has none). */
+  /**
+   * A paid charge, renewal or proration charge with a payment behind it (a zero-due one has none).
+   */
   private static boolean isRefundable(BillingLine line) {
-    return (line.type() == LineType.CHARGE || line.type() == LineType.PRORATION_CHARGE)
-        && line.status() == LineStatus.PAID
-        && line.paymentId() != null;
+    return line.type().charges() && line.status() == LineStatus.PAID && line.paymentId() != null;
   }
 
   /** What is left of a line's payment: its amount less its credits and its refunds so far. */

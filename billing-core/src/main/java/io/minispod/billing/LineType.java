@@ -9,5 +9,19 @@ public enum LineType {
   /** The rest of the period at the new plan's price. Amount {@code >= 0}. */
   PRORATION_CHARGE,
   /** Money given back on an approved payment. Amount {@code <= 0}. */
-  REFUND
+  REFUND,
+  /**
+   * The charge of a period after the first, made when a subscription renews. Amount {@code >= 0}.
+   */
+  RENEWAL;
+
+  /**
+   * Whether a line of this type takes money for a period: a {@link #CHARGE}, a {@link #RENEWAL} or
+   * a {@link #PRORATION_CHARGE}. Such a line is what a refund or a proration credit refers to.
+   *
+   * @return true for the three charging types
+   */
+  public boolean charges() {
+    return this == CHARGE || this == RENEWAL || this == PRORATION_CHARGE;
+  }
 }

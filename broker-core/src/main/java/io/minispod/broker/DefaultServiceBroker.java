@@ -51,7 +51,7 @@ final class DefaultServiceBroker implements ServiceBroker {
       InstanceStore store,
       BindingStore bindings,
       BindingCredentials credentials) {
-    this.offerings = new Offerings(catalog, credentials != null);
+    this.offerings = new Offerings(catalog, credentials != null, subscriptions.upgradePolicy());
     this.port = port;
     this.subscriptions = subscriptions.subscriptions();
     this.upgrades = subscriptions.upgrades();

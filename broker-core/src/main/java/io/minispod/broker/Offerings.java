@@ -10,6 +10,7 @@ import io.minispod.catalog.SearchSort;
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.catalog.ServiceDetails;
 import io.minispod.catalog.ServiceSummary;
+import io.minispod.subscription.UpgradePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +23,12 @@ final class Offerings {
 
   private final CatalogService catalog;
   private final boolean bindable;
+  private final UpgradePolicy policy;
 
-  Offerings(CatalogService catalog, boolean bindable) {
+  Offerings(CatalogService catalog, boolean bindable, UpgradePolicy policy) {
     this.catalog = catalog;
     this.bindable = bindable;
+    this.policy = policy;
   }
 
   List<ServiceOffering> all() {
@@ -52,7 +55,6 @@ final class Offerings {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("displayName", service.name());
     metadata.put("category", service.category().slug());
-    int topTier = details.plans().stream().mapToInt(p -> p.plan().tier()).max().orElse(0);
     return new ServiceOffering(
         service.id().toString(),
         service.slug(),
@@ -63,10 +65,15 @@ final class Offerings {
         bindable,
         true,
         metadata,
-        details.plans().stream().map(p -> plan(service, p, topTier)).toList());
+        details.plans().stream().map(p -> plan(service, p, details.plans())).toList());
   }
 
-  private static ServicePlan plan(ServiceDefinition service, PlanDetails details, int topTier) {
+  /**
+   * A plan as the platform sees it: {@code plan_updateable} when the subscription's {@link
+   * UpgradePolicy} allows a change from it to another plan of the service (now or at the end of the
+   * term), and the plans it may move to in its metadata.
+   */
+  private ServicePlan plan(ServiceDefinition service, PlanDetails details, List<PlanDetails> all) {
     Plan plan = details.plan();
     Price price = plan.price();
     Map<String, Object> metadata = new LinkedHashMap<>();
@@ -87,7 +94,13 @@ final class Offerings {
     metadata.put(
         "quota",
         Map.of("total", details.quota().total(), "available", details.quota().available()));
-    metadata.put("upgradeOnly", true);
+    List<String> changesTo =
+        all.stream()
+            .map(PlanDetails::plan)
+            .filter(target -> policy.evaluate(plan, target).allowed())
+            .map(Plan::slug)
+            .toList();
+    metadata.put("changesTo", changesTo);
     String description =
         "%s plan of %s: %d millicores of CPU, %d MiB of memory, %d GiB of storage"
             .formatted(
@@ -101,7 +114,7 @@ final class Offerings {
         plan.slug(),
         description,
         price.amount().minorUnits() == 0,
-        plan.tier() < topTier,
+        !changesTo.isEmpty(),
         metadata);
   }
 }

@@ -109,7 +109,9 @@ final class ServiceBrokerIT {
     assertThat(basic.description()).contains("500 millicores");
     assertThat(basic.metadata())
         .containsEntry("tier", 1)
-        .containsEntry("quota", Map.of("total", 5L, "available", 5L));
+        .containsEntry("quota", Map.of("total", 5L, "available", 5L))
+        .containsEntry("changesTo", List.of("pro", "business"));
+    assertThat(offering.plans().get(2).metadata()).containsEntry("changesTo", List.of());
   }
 
   @Test

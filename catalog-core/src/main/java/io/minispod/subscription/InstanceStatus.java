@@ -8,6 +8,8 @@ public enum InstanceStatus {
   RUNNING,
   /** Up but failing its health checks. */
   DEGRADED,
+  /** Stopped while its subscription is suspended: nothing runs, its data is kept. */
+  STOPPED,
   /** Could not be provisioned; its resources were removed. */
   FAILED,
   /** Being removed after a cancellation. */

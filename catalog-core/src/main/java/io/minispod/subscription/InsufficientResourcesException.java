@@ -5,8 +5,8 @@ import io.minispod.MinisPodException;
 import java.util.Map;
 
 /**
- * The user's instance limit or the cluster's CPU, memory or storage would be exceeded. Nothing was
- * held or charged.
+ * The user's limits (instances, CPU, memory, storage; see {@link UserLimits}) or the cluster's CPU,
+ * memory or storage would be exceeded. Nothing was held or charged.
  */
 public final class InsufficientResourcesException extends MinisPodException {
 

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The plan does not exist for the service, is inactive, the change is not an upgrade, or it would
- * grow storage the platform cannot grow; {@code details.reason} says which ({@code UNKNOWN_PLAN},
- * {@code STORAGE_CANNOT_GROW} or an {@link UpgradeDecision} reason).
+ * grow storage the platform cannot grow (or, scheduled for the end of the term, shrink it); {@code
+ * details.reason} says which ({@code UNKNOWN_PLAN}, {@code STORAGE_CANNOT_GROW}, {@code
+ * STORAGE_CANNOT_SHRINK} or an {@link UpgradeDecision} reason).
  */
 public final class InvalidPlanException extends MinisPodException {
 
@@ -22,6 +23,12 @@ public final class InvalidPlanException extends MinisPodException {
    */
   public static final String STORAGE_CANNOT_GROW = "STORAGE_CANNOT_GROW";
 
+  /**
+   * The reason given when a change scheduled for the end of the term would give the instance less
+   * storage than it has: volumes do not shrink.
+   */
+  public static final String STORAGE_CANNOT_SHRINK = "STORAGE_CANNOT_SHRINK";
+
   private final String reason;
 
   /**
@@ -29,8 +36,8 @@ public final class InvalidPlanException extends MinisPodException {
    *
    * @param serviceSlug the service
    * @param planSlug the plan asked for
-   * @param reason {@link #UNKNOWN_PLAN}, {@link #STORAGE_CANNOT_GROW} or an {@link UpgradeDecision}
-   *     reason
+   * @param reason {@link #UNKNOWN_PLAN}, {@link #STORAGE_CANNOT_GROW}, {@link
+   *     #STORAGE_CANNOT_SHRINK} or an {@link UpgradeDecision} reason
    */
   public InvalidPlanException(String serviceSlug, String planSlug, String reason) {
     super(
@@ -43,8 +50,8 @@ public final class InvalidPlanException extends MinisPodException {
   /**
    * Why the plan cannot be chosen.
    *
-   * @return {@link #UNKNOWN_PLAN}, {@link #STORAGE_CANNOT_GROW} or an {@link UpgradeDecision}
-   *     reason
+   * @return {@link #UNKNOWN_PLAN}, {@link #STORAGE_CANNOT_GROW}, {@link #STORAGE_CANNOT_SHRINK} or
+   *     an {@link UpgradeDecision} reason
    */
   public String reason() {
     return reason;

@@ -17,5 +17,15 @@ public enum OperationKind {
    * Makes the platform match the subscription again (the instance reconciler found its instance
    * missing, incomplete or with resources other than its plan's).
    */
-  REPAIR
+  REPAIR,
+  /**
+   * Charges the next period and rolls the subscription into it, at the end of a period, on a
+   * dunning retry, or when its user reactivates a past-due or suspended subscription.
+   */
+  RENEW,
+  /**
+   * Schedules a plan change for the end of the term, as the {@link UpgradePolicy} decided; the
+   * renewal at the end of the period applies it.
+   */
+  SCHEDULE_CHANGE
 }

@@ -19,6 +19,11 @@ import java.util.UUID;
  * @param instance its instance, or {@code null} before payment went through
  * @param failure why it failed, or {@code null}
  * @param createdAt when it was requested
+ * @param renewsAt when the next period is charged (the end of the current one, or a past-due
+ *     subscription's next retry), or {@code null} when it will not renew
+ * @param cancelAtPeriodEnd whether it is cancelled when its current period ends instead of renewed
+ * @param scheduledChange the plan change scheduled for the end of the term, or {@code null}
+ * @param pastDue what it owes, or {@code null} unless it is past due or suspended
  */
 public record Subscription(
     UUID id,
@@ -31,4 +36,8 @@ public record Subscription(
     long amountPaid,
     InstanceSummary instance,
     String failure,
-    Instant createdAt) {}
+    Instant createdAt,
+    Instant renewsAt,
+    boolean cancelAtPeriodEnd,
+    ScheduledChange scheduledChange,
+    PastDue pastDue) {}

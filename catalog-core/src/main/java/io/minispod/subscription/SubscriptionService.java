@@ -97,4 +97,55 @@ public interface SubscriptionService {
    * @throws SubscriptionConflictException if it is not active or another operation is in progress
    */
   Operation startCancel(String userId, UUID subscriptionId);
+
+  /**
+   * Schedules the cancel of an active subscription at the end of its current period: it is not
+   * renewed, its instance runs until then, and then it is cancelled with nothing refunded.
+   * Scheduling it again changes nothing.
+   *
+   * @param userId whose
+   * @param subscriptionId which
+   * @return the subscription, with {@link Subscription#cancelAtPeriodEnd()} true
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws SubscriptionConflictException if it is not active
+   */
+  Subscription cancelAtPeriodEnd(String userId, UUID subscriptionId);
+
+  /**
+   * Takes back a cancel scheduled for the end of the period, before it happens: the subscription
+   * renews as before. Resuming a subscription with nothing scheduled changes nothing.
+   *
+   * @param userId whose
+   * @param subscriptionId which
+   * @return the subscription
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws SubscriptionConflictException if it is no longer active (the cancel happened)
+   */
+  Subscription resume(String userId, UUID subscriptionId);
+
+  /**
+   * Pays now what a {@link SubscriptionStatus#PAST_DUE past-due} or {@link
+   * SubscriptionStatus#SUSPENDED suspended} subscription owes: the next period at the plan's
+   * current price. On success it is active again and a suspended subscription's instance is
+   * started; a decline counts as one of the dunning schedule's attempts.
+   *
+   * @param userId whose
+   * @param subscriptionId which
+   * @return the subscription, {@link SubscriptionStatus#ACTIVE} again
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws SubscriptionConflictException if it owes nothing or another operation is in progress
+   * @throws io.minispod.billing.PaymentFailedException if the payment was declined or failed
+   */
+  Subscription reactivate(String userId, UUID subscriptionId);
+
+  /**
+   * Starts a {@link #reactivate reactivation} and returns at once with its operation.
+   *
+   * @param userId whose
+   * @param subscriptionId which
+   * @return the operation
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws SubscriptionConflictException if it owes nothing or another operation is in progress
+   */
+  Operation startReactivate(String userId, UUID subscriptionId);
 }

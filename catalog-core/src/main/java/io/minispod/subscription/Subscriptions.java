@@ -36,12 +36,18 @@ public final class Subscriptions implements AutoCloseable {
   private final SubscriptionEngine engine;
   private final Duration runnerInterval;
   private final Duration reconcileInterval;
+  private final Duration renewalInterval;
   private ScheduledExecutorService background;
 
-  Subscriptions(SubscriptionEngine engine, Duration runnerInterval, Duration reconcileInterval) {
+  Subscriptions(
+      SubscriptionEngine engine,
+      Duration runnerInterval,
+      Duration reconcileInterval,
+      Duration renewalInterval) {
     this.engine = engine;
     this.runnerInterval = runnerInterval;
     this.reconcileInterval = reconcileInterval;
+    this.renewalInterval = renewalInterval;
   }
 
   /**
@@ -94,6 +100,16 @@ public final class Subscriptions implements AutoCloseable {
   }
 
   /**
+   * The policy plan changes are judged by, for adapters that show which changes a plan allows (the
+   * service broker's {@code plan_updateable}).
+   *
+   * @return the upgrade policy this was built with
+   */
+  public UpgradePolicy upgradePolicy() {
+    return engine.upgradePolicy();
+  }
+
+  /**
    * Administrators' figures.
    *
    * @return the analytics service
@@ -122,6 +138,21 @@ public final class Subscriptions implements AutoCloseable {
   }
 
   /**
+   * Runs, on this node, what time made due, batch by batch until nothing is left: a renewal for
+   * every active subscription whose period ended (charging the next period and rolling it forward;
+   * a subscription a week behind is renewed period by period, each charged once), a retry for every
+   * past-due subscription whose next attempt is due, and a cancel for every subscription whose
+   * period scheduled to be its last ended or whose suspension's grace period ran out. Several nodes
+   * may run it at once: each takes subscriptions no other node has taken. {@link #start()} calls
+   * this every {@link SubscriptionsBuilder#renewalInterval renewal interval}.
+   *
+   * @return how many renewal and cancel workflows this node queued
+   */
+  public int renewDue() {
+    return engine.renewDue();
+  }
+
+  /**
    * Runs one round of the instance reconciler on this node, as a Kubernetes controller would: it
    * lists what the provisioner has on the platform, repairs (provisions again, or puts back to its
    * plan's resources) every live subscription's instance that is missing, incomplete or drifted,
@@ -146,8 +177,8 @@ public final class Subscriptions implements AutoCloseable {
   }
 
   /**
-   * Starts the workflow runner, the health monitor and the instance reconciler on background daemon
-   * threads.
+   * Starts the workflow runner, the renewals, the health monitor and the instance reconciler on
+   * background daemon threads.
    */
   public synchronized void start() {
     if (background != null) {
@@ -155,7 +186,7 @@ public final class Subscriptions implements AutoCloseable {
     }
     background =
         Executors.newScheduledThreadPool(
-            3,
+            4,
             task -> {
               Thread thread = new Thread(task, "minispod-subscriptions");
               thread.setDaemon(true);
@@ -170,6 +201,11 @@ public final class Subscriptions implements AutoCloseable {
         () -> quietly("health monitor", engine.healthMonitor()::runRound),
         engine.healthMonitor().interval().toMillis(),
         engine.healthMonitor().interval().toMillis(),
+        TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(
+        () -> quietly("renewals", this::renewDue),
+        renewalInterval.toMillis(),
+        renewalInterval.toMillis(),
         TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(
         () -> quietly("instance reconciler", () -> (int) reconcileInstances().checked()),

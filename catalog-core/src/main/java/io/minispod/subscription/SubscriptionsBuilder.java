@@ -28,6 +28,8 @@ public final class SubscriptionsBuilder {
   private UpgradePolicy upgradePolicy = new UpgradeOnlyPolicy();
   private AlertSink alertSink = AlertSink.LOGGING;
   private CancellationPolicy cancellationPolicy = CancellationPolicy.NO_REFUND;
+  private DunningPolicy dunningPolicy = DunningPolicy.standard();
+  private Duration renewalInterval = Duration.ofMinutes(1);
   private long instancesPerUser = 10;
   private long cpuMillicoresPerUser = UserLimit.UNLIMITED;
   private long memoryMiBPerUser = UserLimit.UNLIMITED;
@@ -94,6 +96,31 @@ public final class SubscriptionsBuilder {
    */
   public SubscriptionsBuilder cancellationPolicy(CancellationPolicy policy) {
     this.cancellationPolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * When a declined renewal is tried again and how long a suspended subscription is kept. Default:
+   * {@link DunningPolicy#standard()} (retries after 1, 3 and 7 days; 14 days of suspension).
+   *
+   * @param policy the policy
+   * @return this builder
+   */
+  public SubscriptionsBuilder dunningPolicy(DunningPolicy policy) {
+    this.dunningPolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * How often {@link Subscriptions#start() the background work} looks for subscriptions that time
+   * made due (periods to renew, retries of declined renewals, cancels at period end, suspensions
+   * whose grace ran out) and runs their workflows. Default: 1 minute.
+   *
+   * @param interval positive
+   * @return this builder
+   */
+  public SubscriptionsBuilder renewalInterval(Duration interval) {
+    this.renewalInterval = positive(interval, "renewal interval");
     return this;
   }
 
@@ -359,6 +386,7 @@ public final class SubscriptionsBuilder {
                 clock,
                 upgradePolicy,
                 cancellationPolicy,
+                dunningPolicy,
                 alertSink,
                 userLimits != null
                     ? userLimits
@@ -382,7 +410,8 @@ public final class SubscriptionsBuilder {
                 usageAlertRatio,
                 observer)),
         runnerInterval,
-        reconcileInterval);
+        reconcileInterval,
+        renewalInterval);
   }
 
   private static long perUser(long limit, String what) {

@@ -3,8 +3,10 @@ package io.minispod.subscription;
 import io.minispod.catalog.Plan;
 
 /**
- * Decides whether a subscription may move from its plan to another. Hosts plug in their own policy
- * (say, allowing downgrades at period end); the default is {@link UpgradeOnlyPolicy}.
+ * Decides whether a subscription may move from its plan to another, and when. Hosts plug in their
+ * own policy, say one allowing downgrades at the end of the term ({@link
+ * UpgradeDecision#allowAtTermEnd()}); the default is {@link UpgradeOnlyPolicy}: upgrades now,
+ * nothing else.
  */
 @FunctionalInterface
 public interface UpgradePolicy {
@@ -14,7 +16,8 @@ public interface UpgradePolicy {
    *
    * @param current the subscription's plan
    * @param target the plan asked for
-   * @return allowed, or refused with the reason that the caller sees as {@code INVALID_PLAN}
+   * @return allowed (now or at the end of the term), or refused with the reason that the caller
+   *     sees as {@code INVALID_PLAN}
    */
   UpgradeDecision evaluate(Plan current, Plan target);
 }

@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /**
  * Moving a subscription to another plan, as its {@link UpgradePolicy} allows (by default only
- * upwards), with the prorated difference charged.
+ * upwards): now, with the prorated difference charged, or, where the policy says so, at the end of
+ * the term, applied by the renewal with nothing prorated.
  */
 public interface UpgradeService {
 
@@ -26,6 +27,12 @@ public interface UpgradeService {
    * Upgrades a subscription: checks the policy, swaps the old plan's quota for the new one's,
    * charges the prorated difference (nothing when it is zero) and resizes the instance. Any failure
    * restores the old plan and its quota and refunds what was charged.
+   *
+   * <p>When the policy allows the change only at the end of the term ({@link
+   * UpgradeDecision#atTermEnd()}), nothing is charged or held now: the change is scheduled ({@link
+   * Subscription#scheduledChange()}, replacing one scheduled before) and the renewal at the end of
+   * the period applies it. A change that would shrink storage cannot be scheduled (volumes do not
+   * shrink): {@link InvalidPlanException#STORAGE_CANNOT_SHRINK}.
    *
    * @param userId whose subscription
    * @param subscriptionId which
@@ -61,4 +68,16 @@ public interface UpgradeService {
    */
   Operation startUpgrade(
       String userId, UUID subscriptionId, String targetPlanSlug, String idempotencyKey);
+
+  /**
+   * Withdraws the plan change scheduled for the end of the term, if there is one.
+   *
+   * @param userId whose subscription
+   * @param subscriptionId which
+   * @return the subscription, with no scheduled change
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws SubscriptionConflictException if an operation on the subscription is in progress (the
+   *     renewal may be applying the change)
+   */
+  Subscription withdrawScheduledChange(String userId, UUID subscriptionId);
 }

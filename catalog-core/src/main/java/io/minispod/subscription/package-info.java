@@ -8,7 +8,8 @@
  * {@link io.minispod.subscription.InstanceService}, {@link
  * io.minispod.subscription.AnalyticsService} and the {@link
  * io.minispod.subscription.HealthMonitor}; {@link io.minispod.subscription.UpgradePolicy}, {@link
- * io.minispod.subscription.CancellationPolicy} and {@link io.minispod.subscription.AlertSink} are
+ * io.minispod.subscription.CancellationPolicy}, {@link io.minispod.subscription.DunningPolicy},
+ * {@link io.minispod.subscription.UserLimits} and {@link io.minispod.subscription.AlertSink} are
  * the SPIs a host may replace.
  */
 package io.minispod.subscription;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minispod.ErrorCode;
 import io.minispod.ValidationException;
+import io.minispod.billing.BillingInterval;
 import io.minispod.billing.CurrencyScales;
 import io.minispod.billing.Price;
 import io.minispod.catalog.template.AppTemplate;
@@ -592,6 +593,48 @@ final class CatalogAdminIT {
                 .currency()
                 .getCurrencyCode())
         .isEqualTo("USD");
+  }
+
+  @Test
+  void createAndUpdatePlan_anotherBillingInterval_isValidationFailedNamingTheField_unlessAlone() {
+    ServiceDefinition created = newService("intervals");
+    PlanDetails basic = admin.createPlan(created.id(), Fixtures.plan("basic", 1, 1000, 5));
+    PlanDraft yearly =
+        new PlanDraft(
+            "pro", "Pro", 2, Price.yearly(20_000, "IDR"), new Resources(1, 1, 1), 1L, Map.of());
+
+    assertThatThrownBy(() -> admin.createPlan(created.id(), yearly))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors()).containsOnlyKeys("price.interval"));
+    admin.createPlan(
+        created.id(),
+        new PlanDraft(
+            "pro", "Pro", 2, Price.monthly(2000, "IDR"), new Resources(1, 1, 1), 1L, Map.of()));
+    assertThatThrownBy(
+            () ->
+                admin.updatePlan(
+                    created.id(),
+                    basic.plan().id(),
+                    PlanUpdate.builder().price(Price.yearly(10_000, "IDR")).build()))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.fieldErrors().get("price.interval")).contains("MONTHLY"));
+    assertThat(admin.listPlans(created.id()))
+        .allMatch(p -> p.plan().price().interval() == BillingInterval.MONTHLY);
+    // The only plan of a service may change interval.
+    ServiceDefinition single = newService("single-interval");
+    PlanDetails only = admin.createPlan(single.id(), Fixtures.plan("basic", 1, 1000, 5));
+    assertThat(
+            admin
+                .updatePlan(
+                    single.id(),
+                    only.plan().id(),
+                    PlanUpdate.builder().price(Price.yearly(10_000, "IDR")).build())
+                .plan()
+                .price()
+                .interval())
+        .isEqualTo(BillingInterval.YEARLY);
   }
 
   @Test

@@ -57,6 +57,16 @@ class ForwardingProvisioner implements Provisioner {
   }
 
   @Override
+  public void stop(InstanceRef instance) {
+    platform.stop(instance);
+  }
+
+  @Override
+  public void start(InstanceRef instance) {
+    platform.start(instance);
+  }
+
+  @Override
   public InstanceHealth health(InstanceRef instance) {
     return platform.health(instance);
   }

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.minispod.provisioner.ContainerSpec;
 import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.InstanceBackup;
@@ -301,6 +303,72 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   }
 
   /**
+   * Scales every Deployment of the instance (its app's and its companions') to zero replicas. Its
+   * volumes, Secrets, ConfigMaps, Service and Ingress stay, and so does its share of the
+   * namespace's quota; {@link #start} scales them back.
+   *
+   * @param instance which instance
+   * @throws ProvisioningException when the API server keeps failing or refuses
+   */
+  @Override
+  public void stop(InstanceRef instance) {
+    scale(instance, 0);
+  }
+
+  /**
+   * Scales every Deployment of a {@link #stop stopped} instance back to its one replica. It does
+   * not wait for readiness: the health monitor sees the instance come up.
+   *
+   * @param instance which instance
+   * @throws ProvisioningException when the API server keeps failing or refuses
+   */
+  @Override
+  public void start(InstanceRef instance) {
+    scale(instance, 1);
+  }
+
+  private void scale(InstanceRef instance, int replicas) {
+    UUID id = instance.instanceId();
+    String namespace = namespaceOf(instance.ownerId());
+    for (Deployment deployment : deploymentsOf(id, namespace)) {
+      String name = deployment.getMetadata().getName();
+      retrier.call(
+          id,
+          "scaling Deployment " + namespace + "/" + name + " to " + replicas,
+          () ->
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(namespace)
+                  .withName(name)
+                  // A merge patch names no resourceVersion: the controllers' status updates never
+                  // make it conflict.
+                  .patch(
+                      PatchContext.of(PatchType.JSON_MERGE),
+                      "{\"spec\":{\"replicas\":" + replicas + "}}"));
+    }
+    log.info(
+        "Instance {} of owner {} {}",
+        id,
+        instance.ownerId(),
+        replicas == 0 ? "stopped (scaled to zero)" : "started");
+  }
+
+  private List<Deployment> deploymentsOf(UUID id, String namespace) {
+    return retrier.call(
+        id,
+        "listing Deployments of " + namespace,
+        () ->
+            client
+                .apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withLabel(KubernetesLabels.INSTANCE, id.toString())
+                .list()
+                .getItems());
+  }
+
+  /**
    * Whether every Deployment of the instance is available; otherwise the reason read from pod
    * status, Deployment conditions and events.
    *
@@ -315,18 +383,7 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
   public InstanceHealth health(InstanceRef instance) {
     UUID id = instance.instanceId();
     String namespace = namespaceOf(instance.ownerId());
-    List<Deployment> deployments =
-        retrier.call(
-            id,
-            "listing Deployments of " + namespace,
-            () ->
-                client
-                    .apps()
-                    .deployments()
-                    .inNamespace(namespace)
-                    .withLabel(KubernetesLabels.INSTANCE, id.toString())
-                    .list()
-                    .getItems());
+    List<Deployment> deployments = deploymentsOf(id, namespace);
     if (deployments.isEmpty()) {
       return InstanceHealth.down("instance does not exist");
     }

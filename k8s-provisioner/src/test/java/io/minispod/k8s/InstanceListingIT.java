@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.minispod.ErrorCode;
 import io.minispod.provisioner.FailureReason;
 import io.minispod.provisioner.InstanceSpec;
@@ -371,21 +372,34 @@ final class InstanceListingIT {
     throw new AssertionError("no spec for " + observed);
   }
 
-  /** Sets the app container's limits (and requests), as {@code kubectl set resources} would. */
+  /**
+   * Sets the app container's limits (and requests), as {@code kubectl set resources} would: read,
+   * change, write back with the version read, and again when the fake cluster's status update of
+   * the Deployment won the race (409), as kubectl does.
+   */
   private void editAppLimits(InstanceSpec spec, Map<String, Quantity> limits) {
-    k8s.client
-        .apps()
-        .deployments()
-        .inNamespace(provisioner.namespaceOf(spec.ownerId()))
-        .withName(spec.subdomain() + "-app")
-        .edit(
-            d -> {
-              var resources =
-                  d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
-              resources.setLimits(limits);
-              resources.setRequests(limits);
-              return d;
-            });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        k8s.client
+            .apps()
+            .deployments()
+            .inNamespace(provisioner.namespaceOf(spec.ownerId()))
+            .withName(spec.subdomain() + "-app")
+            .edit(
+                d -> {
+                  var resources =
+                      d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+                  resources.setLimits(limits);
+                  resources.setRequests(limits);
+                  return d;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private <T extends HasMetadata> void create(T object) {

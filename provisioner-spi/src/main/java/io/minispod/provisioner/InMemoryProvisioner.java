@@ -320,6 +320,48 @@ public final class InMemoryProvisioner implements Provisioner {
         });
   }
 
+  /** Marks the instance stopped: it reports itself down until started, and keeps everything. */
+  @Override
+  public void stop(InstanceRef instance) {
+    setStopped(Operation.STOP, instance, true);
+  }
+
+  /** Starts a stopped instance again. */
+  @Override
+  public void start(InstanceRef instance) {
+    setStopped(Operation.START, instance, false);
+  }
+
+  private void setStopped(Operation operation, InstanceRef instance, boolean stopped) {
+    call(
+        operation,
+        instance.instanceId(),
+        () -> {
+          Running running =
+              running(instance.instanceId())
+                  .orElseThrow(
+                      () ->
+                          ProvisioningException.of(
+                              instance.instanceId(),
+                              FailureReason.CLUSTER_ERROR,
+                              false,
+                              "instance does not exist",
+                              null));
+          running.stopped = stopped;
+          return null;
+        });
+  }
+
+  /**
+   * Whether an instance is stopped ({@link #stop}) rather than running.
+   *
+   * @param instanceId the instance
+   * @return true while it is stopped; false when it runs or does not exist
+   */
+  public boolean isStopped(UUID instanceId) {
+    return running(instanceId).map(r -> r.stopped).orElse(false);
+  }
+
   /** Backs instances up, as records in memory. */
   @Override
   public boolean supportsBackups() {
@@ -385,7 +427,7 @@ public final class InMemoryProvisioner implements Provisioner {
         instance.instanceId(),
         () ->
             running(instance.instanceId())
-                .map(r -> r.health)
+                .map(r -> r.stopped ? InstanceHealth.down("instance is stopped") : r.health)
                 .orElse(InstanceHealth.down("instance does not exist")));
   }
 
@@ -513,6 +555,7 @@ public final class InMemoryProvisioner implements Provisioner {
     final Map<String, String> secrets;
     volatile InstanceHealth health = InstanceHealth.up();
     volatile ResourceUsage usage;
+    volatile boolean stopped;
 
     Running(InstanceSpec spec, Map<String, String> secrets) {
       this.spec = spec;

@@ -68,6 +68,29 @@ public interface Provisioner {
   void deprovision(InstanceRef instance);
 
   /**
+   * Stops an instance without removing anything of it, as while its subscription is suspended: its
+   * app no longer runs (on Kubernetes, its workloads are scaled to zero) and its data, secrets and
+   * configuration are kept for {@link #start}. Stopping a stopped instance succeeds.
+   *
+   * <p>The default does nothing: a provisioner that cannot stop an instance leaves it running.
+   *
+   * @param instance which instance
+   * @throws ProvisioningException when the platform refuses
+   */
+  default void stop(InstanceRef instance) {}
+
+  /**
+   * Starts a {@link #stop stopped} instance again with everything it had. Starting a running
+   * instance succeeds.
+   *
+   * <p>The default does nothing, to match the default {@link #stop}.
+   *
+   * @param instance which instance
+   * @throws ProvisioningException when the platform refuses
+   */
+  default void start(InstanceRef instance) {}
+
+  /**
    * Checks whether the instance is up.
    *
    * @param instance which instance

@@ -25,6 +25,10 @@ public record ProvisionerCall(Operation operation, UUID instanceId, boolean succ
     USAGE,
     /** {@link Provisioner#instances}. */
     INSTANCES,
+    /** {@link Provisioner#stop}. */
+    STOP,
+    /** {@link Provisioner#start}. */
+    START,
     /** {@link Provisioner#backUp}. */
     BACK_UP,
     /** {@link Provisioner#backups}. */

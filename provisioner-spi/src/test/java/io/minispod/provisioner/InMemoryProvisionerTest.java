@@ -84,6 +84,29 @@ final class InMemoryProvisionerTest {
   }
 
   @Test
+  void stop_reportsTheInstanceDownKeepingEverything_andStartBringsItBack() {
+    UUID id = UUID.randomUUID();
+    InstanceSpec spec = ghost(id, new ResourceLimits(500, 512, 5));
+    provisioner.provision(spec);
+    Map<String, String> secrets = provisioner.generatedSecrets(id);
+
+    provisioner.stop(spec.ref());
+    boolean stopped = provisioner.isStopped(id);
+    InstanceHealth whileStopped = provisioner.health(spec.ref());
+    provisioner.start(spec.ref());
+
+    assertThat(stopped).isTrue();
+    assertThat(whileStopped.healthy()).isFalse();
+    assertThat(provisioner.isStopped(id)).isFalse();
+    assertThat(provisioner.health(spec.ref()).healthy()).isTrue();
+    assertThat(provisioner.generatedSecrets(id)).isEqualTo(secrets);
+    assertThat(provisioner.count(Operation.STOP)).isOne();
+    assertThat(provisioner.count(Operation.START)).isOne();
+    assertThatThrownBy(() -> provisioner.stop(new InstanceRef(UUID.randomUUID(), "nobody")))
+        .isInstanceOf(ProvisioningException.class);
+  }
+
+  @Test
   void provision_twice_keepsSecretsAndAnswersTheSameUrl() {
     UUID id = UUID.randomUUID();
     InstanceSpec spec = ghost(id, new ResourceLimits(500, 512, 5));

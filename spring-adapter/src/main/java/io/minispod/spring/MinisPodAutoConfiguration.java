@@ -17,6 +17,7 @@ import io.minispod.provisioner.ResourceLimits;
 import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
+import io.minispod.subscription.DunningPolicy;
 import io.minispod.subscription.InstanceService;
 import io.minispod.subscription.OperationService;
 import io.minispod.subscription.SubscriptionService;
@@ -241,6 +242,26 @@ public class MinisPodAutoConfiguration {
   }
 
   /**
+   * The dunning schedule of {@code minispod.dunning.*} (retries after 1, 3 and 7 days, then 14 days
+   * of suspension by default), unless the host declares its own {@link DunningPolicy}.
+   *
+   * @param properties the schedule
+   * @return the policy
+   * @throws InvalidConfigurationPropertyValueException naming a schedule the policy refuses
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public DunningPolicy minisPodDunningPolicy(MinisPodProperties properties) {
+    MinisPodProperties.Dunning dunning = properties.getDunning();
+    try {
+      return DunningPolicy.schedule(dunning.getRetryAfter(), dunning.getGracePeriod());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new InvalidConfigurationPropertyValueException(
+          "minispod.dunning.retry-after", dunning.getRetryAfter(), e.getMessage());
+    }
+  }
+
+  /**
    * The same limit for every user, from {@code minispod.user-limits.*} (instances falling back to
    * {@code minispod.instances-per-user}), unless the host declares its own {@link UserLimits}.
    *
@@ -329,6 +350,7 @@ public class MinisPodAutoConfiguration {
    * @param policy the upgrade policy
    * @param alertSink the alert sink
    * @param userLimits what each user may hold
+   * @param dunning what happens after a declined renewal
    * @param properties cluster capacity and health-check settings
    * @param clock the clock
    * @return the subscriptions, closed with the context
@@ -342,6 +364,7 @@ public class MinisPodAutoConfiguration {
       UpgradePolicy policy,
       AlertSink alertSink,
       UserLimits userLimits,
+      DunningPolicy dunning,
       MinisPodProperties properties,
       Clock clock) {
     return Subscriptions.builder(catalog, billing, provisioner)
@@ -349,6 +372,7 @@ public class MinisPodAutoConfiguration {
         .upgradePolicy(policy)
         .alertSink(alertSink)
         .userLimits(userLimits)
+        .dunningPolicy(dunning)
         .clusterCapacity(
             new ResourceLimits(
                 properties.getClusterCapacity().getCpuMillicores(),
@@ -359,6 +383,7 @@ public class MinisPodAutoConfiguration {
         .workflowThreads(properties.getWorkflows().getThreads())
         .workflowLease(properties.getWorkflows().getLease())
         .reconcileInterval(properties.getWorkflows().getReconcileInterval())
+        .renewalInterval(properties.getWorkflows().getRenewalInterval())
         .backupInterval(properties.getBackups().getInterval())
         .backupsKept(properties.getBackups().getKept())
         .build();

@@ -38,6 +38,7 @@ public class MinisPodProperties {
   private final Cache cache = new Cache();
   private final Web web = new Web();
   private final Workflows workflows = new Workflows();
+  private final Dunning dunning = new Dunning();
   private final Backups backups = new Backups();
 
   /** Minor-unit scales per ISO 4217 currency code, overriding the JDK's (e.g. {@code IDR: 0}). */
@@ -198,6 +199,15 @@ public class MinisPodProperties {
    */
   public Backups getBackups() {
     return backups;
+  }
+
+  /**
+   * What happens after a declined renewal.
+   *
+   * @return {@code minispod.dunning.*}
+   */
+  public Dunning getDunning() {
+    return dunning;
   }
 
   /**
@@ -1051,6 +1061,30 @@ public class MinisPodProperties {
     private Duration reconcileInterval = Duration.ofMinutes(5);
 
     /**
+     * How often a node looks for what time made due: periods to renew, retries of declined
+     * renewals, cancels at period end, suspensions whose grace period ended.
+     */
+    private Duration renewalInterval = Duration.ofMinutes(1);
+
+    /**
+     * The renewals' interval.
+     *
+     * @return the pause between two rounds
+     */
+    public Duration getRenewalInterval() {
+      return renewalInterval;
+    }
+
+    /**
+     * Sets the renewals' interval.
+     *
+     * @param renewalInterval positive
+     */
+    public void setRenewalInterval(Duration renewalInterval) {
+      this.renewalInterval = renewalInterval;
+    }
+
+    /**
      * How long a node's claim of a workflow lasts without a heartbeat; another node takes over a
      * dead node's workflows after this long.
      */
@@ -1157,6 +1191,59 @@ public class MinisPodProperties {
      */
     public void setKept(int kept) {
       this.kept = kept;
+    }
+  }
+
+  /**
+   * What happens after a declined renewal, unless the host declares its own {@link
+   * io.minispod.subscription.DunningPolicy}.
+   */
+  public static class Dunning {
+
+    /** When the declined charge is tried again, each delay counted from the first decline. */
+    private List<Duration> retryAfter =
+        List.of(Duration.ofDays(1), Duration.ofDays(3), Duration.ofDays(7));
+
+    /**
+     * How long a subscription stays suspended (instance stopped, data and quota kept) after the
+     * last retry failed, before it is cancelled.
+     */
+    private Duration gracePeriod = Duration.ofDays(14);
+
+    /**
+     * The retry delays.
+     *
+     * @return increasing positive delays
+     */
+    public List<Duration> getRetryAfter() {
+      return retryAfter;
+    }
+
+    /**
+     * Sets the retry delays.
+     *
+     * @param retryAfter increasing positive delays; empty to suspend at the first decline
+     */
+    public void setRetryAfter(List<Duration> retryAfter) {
+      this.retryAfter = retryAfter;
+    }
+
+    /**
+     * The grace period.
+     *
+     * @return not negative
+     */
+    public Duration getGracePeriod() {
+      return gracePeriod;
+    }
+
+    /**
+     * Sets the grace period.
+     *
+     * @param gracePeriod not negative
+     */
+    public void setGracePeriod(Duration gracePeriod) {
+      this.gracePeriod = gracePeriod;
     }
   }
 }

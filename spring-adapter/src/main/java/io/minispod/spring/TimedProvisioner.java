@@ -66,6 +66,26 @@ final class TimedProvisioner implements Provisioner, AutoCloseable {
   }
 
   @Override
+  public void stop(InstanceRef instance) {
+    timed(
+        "stop",
+        () -> {
+          delegate.stop(instance);
+          return null;
+        });
+  }
+
+  @Override
+  public void start(InstanceRef instance) {
+    timed(
+        "start",
+        () -> {
+          delegate.start(instance);
+          return null;
+        });
+  }
+
+  @Override
   public boolean supportsBackups() {
     return delegate.supportsBackups();
   }

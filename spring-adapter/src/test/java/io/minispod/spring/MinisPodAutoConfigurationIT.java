@@ -19,6 +19,7 @@ import io.minispod.quota.QuotaManager;
 import io.minispod.spring.web.MinisPodWebAutoConfiguration;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
+import io.minispod.subscription.DunningPolicy;
 import io.minispod.subscription.InstanceService;
 import io.minispod.subscription.InsufficientResourcesException;
 import io.minispod.subscription.QuotaPools;
@@ -35,6 +36,7 @@ import io.minispod.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -484,5 +486,29 @@ final class MinisPodAutoConfigurationIT {
             "\"name\": \"minispod.user-limits.storage-gib\"",
             "CPU per user in millicores",
             "\"replacement\": \"minispod.user-limits.instances\"");
+  }
+
+  @Test
+  void properties_dunning_bindToTheRenewalsSchedule_andABadScheduleFailsNamingTheProperty() {
+    seeded()
+        .withPropertyValues(
+            "minispod.dunning.retry-after=2d,5d", "minispod.dunning.grace-period=30d")
+        .run(
+            context -> {
+              DunningPolicy dunning = context.getBean(DunningPolicy.class);
+              assertThat(dunning.retryAfter(1)).contains(Duration.ofDays(2));
+              assertThat(dunning.retryAfter(2)).contains(Duration.ofDays(5));
+              assertThat(dunning.retryAfter(3)).isEmpty();
+              assertThat(dunning.gracePeriod()).isEqualTo(Duration.ofDays(30));
+            });
+    seeded()
+        .withPropertyValues("minispod.dunning.retry-after=3d,1d")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                    .hasMessageContaining("minispod.dunning.retry-after"));
   }
 }

@@ -472,6 +472,14 @@ final class CatalogStore {
         .fetch(PLAN.PRICE_CURRENCY);
   }
 
+  /** The billing intervals of a service's plans other than one, each once. */
+  List<BillingInterval> intervals(DSLContext dsl, UUID serviceId, UUID exceptPlanId) {
+    return dsl.selectDistinct(PLAN.PRICE_PERIOD)
+        .from(PLAN)
+        .where(PLAN.SERVICE_ID.eq(serviceId), PLAN.PLAN_ID.ne(exceptPlanId))
+        .fetch(PLAN.PRICE_PERIOD);
+  }
+
   PlanRecord newPlan(DSLContext dsl, UUID id, UUID serviceId, Instant now) {
     PlanRecord record = dsl.newRecord(PLAN);
     record.setPlanId(id);

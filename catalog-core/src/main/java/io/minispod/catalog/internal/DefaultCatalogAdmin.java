@@ -1,6 +1,7 @@
 package io.minispod.catalog.internal;
 
 import io.minispod.FieldErrors;
+import io.minispod.billing.BillingInterval;
 import io.minispod.billing.CurrencyScales;
 import io.minispod.billing.Price;
 import io.minispod.catalog.CatalogAdmin;
@@ -41,6 +42,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -311,7 +313,7 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
               store
                   .lockService(tx, serviceId)
                   .orElseThrow(() -> CatalogNotFoundException.service(serviceId));
-              checkCurrency(tx, errors, serviceId, planId, draft.price());
+              checkPriceTerms(tx, errors, serviceId, planId, draft.price());
               errors.throwIfAny();
               Instant now = now();
               // The pool first: a plan that then fails (a taken slug or tier) takes it back with
@@ -377,7 +379,7 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
                   update.quotaTotal() == null ? 0L : update.quotaTotal(),
                   features);
               if (update.price() != null) {
-                checkCurrency(tx, errors, serviceId, planId, price);
+                checkPriceTerms(tx, errors, serviceId, planId, price);
               }
               errors.throwIfAny();
               store.fill(
@@ -420,7 +422,7 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
     return updated;
   }
 
-  private void checkCurrency(
+  private void checkPriceTerms(
       DSLContext tx, FieldErrors errors, UUID serviceId, UUID planId, Price price) {
     if (price == null) {
       return;
@@ -430,6 +432,15 @@ final class DefaultCatalogAdmin implements CatalogAdmin {
         others.isEmpty() || others.equals(List.of(price.amount().currency().getCurrencyCode())),
         "price.currency",
         "must be " + String.join("/", others) + ", the currency of the service's other plans");
+    // One interval per service: an upgrade prorates within the current period, which only means
+    // something when both plans are billed over the same period.
+    List<BillingInterval> intervals = store.intervals(tx, serviceId, planId);
+    errors.require(
+        intervals.isEmpty() || intervals.equals(List.of(price.interval())),
+        "price.interval",
+        "must be "
+            + intervals.stream().map(Enum::name).collect(Collectors.joining("/"))
+            + ", the billing interval of the service's other plans");
   }
 
   private static long used(QuotaConflictException e) {

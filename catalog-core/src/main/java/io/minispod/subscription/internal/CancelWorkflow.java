@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * A cancel: {@code DEPROVISION} the instance, refund what the cancellation policy grants, release
  * the quota and end the subscription. A cancel is never compensated: it is retried until it is
- * done.
+ * done. A cancel that the subscription's time asked for (at the end of a period scheduled to be the
+ * last, or at the end of a suspension's grace period; see {@link Renewals}) refunds nothing.
  */
 final class CancelWorkflow implements WorkflowKind {
 
@@ -92,6 +93,11 @@ final class CancelWorkflow implements WorkflowKind {
    * gateway declined for good is left in the ledger and the cancel ends without it.
    */
   private void refund(WorkflowRecord w, SubscriptionRecord s) {
+    if (w.getIdempotencyKey().equals(Renewals.CANCEL_AT_PERIOD_END)
+        || w.getIdempotencyKey().equals(Renewals.CANCEL_AFTER_SUSPENSION)) {
+      // Its time ran out: the period paid for is over (or was never paid), so nothing is refunded.
+      return;
+    }
     Subscription view =
         support.dsl().transactionResult(cfg -> support.subscriptions().view(cfg.dsl(), s));
     long remaining =

@@ -16,9 +16,11 @@ import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.HealthMonitor;
 import io.minispod.subscription.InstanceStatus;
 import io.minispod.subscription.UpgradePolicy;
+import io.minispod.subscription.internal.SubscriptionStore.UsageSample;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +38,9 @@ final class DefaultHealthMonitor implements HealthMonitor {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultHealthMonitor.class);
   private static final int CLAIM_LIMIT = 200;
+
+  /** How long usage samples are kept for the utilisation figures. */
+  static final Duration SAMPLE_RETENTION = Duration.ofDays(90);
 
   private final DSLContext dsl;
   private final SubscriptionStore store;
@@ -80,24 +85,37 @@ final class DefaultHealthMonitor implements HealthMonitor {
   public int runRound() {
     int checked = 0;
     List<InstanceRecord> due;
+    store.deleteUsageSamplesBefore(dsl, clock.instant().minus(SAMPLE_RETENTION));
     do {
       Instant now = clock.instant();
       due =
           dsl.transactionResult(
               cfg -> store.claimForHealthCheck(cfg.dsl(), now, now.minus(interval), CLAIM_LIMIT));
+      List<UsageSample> samples = new ArrayList<>();
       for (InstanceRecord instance : due) {
         try {
-          check(instance);
+          check(instance).ifPresent(samples::add);
         } catch (RuntimeException e) {
           log.warn("Health check of instance {} failed", instance.getInstanceId(), e);
         }
       }
+      recordSamples(samples);
       checked += due.size();
     } while (due.size() == CLAIM_LIMIT);
     return checked;
   }
 
-  private void check(InstanceRecord instance) {
+  /** Keeps a batch's usage samples for the utilisation figures; losing them fails no check. */
+  private void recordSamples(List<UsageSample> samples) {
+    try {
+      store.recordUsageSamples(dsl, samples, clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("{} usage samples were not recorded", samples.size(), e);
+    }
+  }
+
+  /** Checks an instance; returns its usage sample when its usage was measured. */
+  private Optional<UsageSample> check(InstanceRecord instance) {
     InstanceRef ref = new InstanceRef(instance.getInstanceId(), instance.getUserId());
     InstanceHealth health;
     try {
@@ -185,6 +203,7 @@ final class DefaultHealthMonitor implements HealthMonitor {
     if (judged.crossed()) {
       alertHighUsage(instance, usage, judged.plans(), now);
     }
+    return Optional.ofNullable(usage).map(u -> UsageSample.of(instance, u, limits));
   }
 
   /**

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -114,15 +115,31 @@ final class DefaultSubscriptionService implements SubscriptionService {
       return replay(earlier.get(), request);
     }
     ServiceStructure service = activeService(serviceSlug);
+    // (analytics) a request refused before anything is kept is still an attempt: recorded here
+    BiFunction<UUID, RuntimeException, RuntimeException> refused =
+        (planId, refusal) ->
+            SubscribeAttempts.refused(
+                dsl,
+                userId,
+                idempotencyKey,
+                service.definition().id(),
+                planSlug,
+                planId,
+                refusal,
+                clock.instant());
     Plan plan =
         service
             .plan(planSlug)
             .orElseThrow(
                 () ->
-                    new InvalidPlanException(
-                        serviceSlug, planSlug, InvalidPlanException.UNKNOWN_PLAN));
+                    refused.apply(
+                        null,
+                        new InvalidPlanException(
+                            serviceSlug, planSlug, InvalidPlanException.UNKNOWN_PLAN)));
     if (!plan.active()) {
-      throw new InvalidPlanException(serviceSlug, planSlug, UpgradeDecision.INACTIVE_PLAN);
+      throw refused.apply(
+          plan.id(),
+          new InvalidPlanException(serviceSlug, planSlug, UpgradeDecision.INACTIVE_PLAN));
     }
     UUID subscriptionId = UUID.randomUUID();
     Instant now = clock.instant();
@@ -134,11 +151,13 @@ final class DefaultSubscriptionService implements SubscriptionService {
           dsl, subscriptionId, userId, plan, period, idempotencyKey, request.fingerprint(), now);
     } catch (DataAccessException e) {
       if ("subscription_one_live_per_service".equals(DatabaseFailures.violatedUnique(e))) {
-        throw duplicate(
-            operations
-                .read(tx -> store.liveSubscription(tx, userId, plan.serviceId()))
-                .orElseThrow(() -> DatabaseFailures.internal(e)),
-            service);
+        throw refused.apply(
+            plan.id(),
+            duplicate(
+                operations
+                    .read(tx -> store.liveSubscription(tx, userId, plan.serviceId()))
+                    .orElseThrow(() -> DatabaseFailures.internal(e)),
+                service));
       }
       if ("subscription_idempotency_unique".equals(DatabaseFailures.violatedUnique(e))) {
         return replay(
@@ -185,6 +204,8 @@ final class DefaultSubscriptionService implements SubscriptionService {
                   throw new SubscriptionConflictException(
                       subscriptionId, "it was abandoned before its quota was confirmed");
                 }
+                // (analytics) the attempt, in the transaction that starts its workflow
+                SubscribeAttempts.started(tx, userId, request.key(), plan, subscriptionId, now);
                 return operations.start(
                     tx, request, subscriptionId, SubscribeWorkflow.CHARGE, null, plan.id(), now);
               });
@@ -202,6 +223,9 @@ final class DefaultSubscriptionService implements SubscriptionService {
         quota.release(hold.id());
       }
       store.deleteUnstarted(dsl, subscriptionId);
+      // (analytics) a request refused here (quota, resources) leaves its attempt and nothing else
+      SubscribeAttempts.refused(
+          dsl, userId, request.key(), plan.serviceId(), plan.slug(), plan.id(), e, clock.instant());
       throw e instanceof DataAccessException d ? DatabaseFailures.internal(d) : e;
     }
     catalog.quotaChanged(List.of(plan.id()));
@@ -288,7 +312,7 @@ final class DefaultSubscriptionService implements SubscriptionService {
         tx -> {
           SubscriptionRecord locked =
               store.lockSubscription(tx, s.getSubscriptionId()).orElseThrow();
-          operations.requireIdle(tx, locked);
+          operations.requireCancellable(tx, locked);
           store
               .instanceOf(tx, subscriptionId)
               .ifPresent(
@@ -306,6 +330,79 @@ final class DefaultSubscriptionService implements SubscriptionService {
               CancelWorkflow.DEPROVISION,
               locked.getPlanId(),
               null,
+              clock.instant());
+        },
+        () -> {});
+  }
+
+  // ---------------------------------------------------------------- over time
+
+  @Override
+  public Subscription cancelAtPeriodEnd(String userId, UUID subscriptionId) {
+    return scheduleCancel(userId, subscriptionId, true);
+  }
+
+  @Override
+  public Subscription resume(String userId, UUID subscriptionId) {
+    return scheduleCancel(userId, subscriptionId, false);
+  }
+
+  private Subscription scheduleCancel(String userId, UUID subscriptionId, boolean cancel) {
+    operations.own(userId, subscriptionId);
+    return operations.view(
+        operations.changeIdle(
+            subscriptionId,
+            (tx, locked) -> {
+              if (locked.getStatus() != SubscriptionStatus.ACTIVE) {
+                throw new SubscriptionConflictException(
+                    subscriptionId,
+                    "it is " + locked.getStatus() + "; only an active subscription's end can move");
+              }
+              Instant now = clock.instant();
+              if (locked.getCancelAtPeriodEnd() != cancel) {
+                store.cancelAtPeriodEnd(tx, subscriptionId, cancel, now);
+              }
+              if (!cancel && locked.getScheduledPlanId() != null) {
+                store.scheduleChange(tx, subscriptionId, null, now);
+              }
+            }));
+  }
+
+  @Override
+  public Subscription reactivate(String userId, UUID subscriptionId) {
+    return operations.finishHere(launchReactivate(userId, subscriptionId));
+  }
+
+  @Override
+  public Operation startReactivate(String userId, UUID subscriptionId) {
+    return operations.inBackground(launchReactivate(userId, subscriptionId));
+  }
+
+  /** A renewal attempt now, of the subscription's owner's asking, in place of the next retry. */
+  private Launch launchReactivate(String userId, UUID subscriptionId) {
+    SubscriptionRecord s = operations.own(userId, subscriptionId);
+    Request request = Request.of(RenewWorkflow.KIND, RenewWorkflow.key(s), subscriptionId);
+    return operations.launch(
+        subscriptionId,
+        request,
+        tx -> {
+          SubscriptionRecord locked = store.lockSubscription(tx, subscriptionId).orElseThrow();
+          if (locked.getStatus() != SubscriptionStatus.PAST_DUE
+              && locked.getStatus() != SubscriptionStatus.SUSPENDED) {
+            throw new SubscriptionConflictException(
+                subscriptionId, "it is " + locked.getStatus() + " and owes nothing");
+          }
+          if (!RenewWorkflow.key(locked).equals(request.key())) {
+            throw new SubscriptionConflictException(
+                subscriptionId, "a renewal attempt ended meanwhile; try again");
+          }
+          return operations.start(
+              tx,
+              request,
+              subscriptionId,
+              RenewWorkflow.firstStep(locked),
+              locked.getPlanId(),
+              RenewWorkflow.renewedPlan(locked),
               clock.instant());
         },
         () -> {});

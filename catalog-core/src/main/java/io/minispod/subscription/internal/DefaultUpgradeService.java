@@ -26,7 +26,9 @@ import io.minispod.subscription.internal.SubscriptionOperations.Launch;
 import io.minispod.subscription.internal.SubscriptionOperations.Request;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,28 +76,90 @@ final class DefaultUpgradeService implements UpgradeService {
     BillingPeriod period = SubscriptionStore.period(s);
     Instant now = clock.instant();
     boolean storageCanGrow = provisioner.canGrowStorage();
-    List<Plan> allowed =
-        service.activePlans().stream()
-            .filter(p -> policy.evaluate(current, p).allowed())
-            .filter(p -> storageCanGrow || !growsStorage(current, p))
-            .toList();
+    Map<Plan, UpgradeDecision> allowed = new LinkedHashMap<>();
+    for (Plan p : service.activePlans()) {
+      UpgradeDecision decision = policy.evaluate(current, p);
+      boolean possible =
+          decision.atTermEnd()
+              ? !shrinksStorage(current, p)
+              : storageCanGrow || !growsStorage(current, p);
+      if (decision.allowed() && possible) {
+        allowed.put(p, decision);
+      }
+    }
     Map<UUID, PoolAvailability> availability = new HashMap<>();
     if (!allowed.isEmpty()) {
       quota
-          .availability(allowed.stream().map(p -> Plan.poolKey(p.id())).toList())
+          .availability(allowed.keySet().stream().map(p -> Plan.poolKey(p.id())).toList())
           .forEach(
               a -> availability.put(UUID.fromString(a.poolKey().substring("plan:".length())), a));
     }
     Instant changeAt = period.contains(now) ? now : period.start();
-    return allowed.stream()
-        .map(
-            p ->
+    List<UpgradeOption> options = new ArrayList<>();
+    allowed.forEach(
+        (p, decision) ->
+            options.add(
                 new UpgradeOption(
                     p,
-                    billing.quoteUpgrade(
-                        userId, subscriptionId.toString(), period, p.price().amount(), changeAt),
-                    availability.get(p.id()).available()))
-        .toList();
+                    decision.atTermEnd()
+                        ? null
+                        : billing.quoteUpgrade(
+                            userId,
+                            subscriptionId.toString(),
+                            period,
+                            p.price().amount(),
+                            changeAt),
+                    availability.get(p.id()).available(),
+                    decision.atTermEnd() ? period.end() : null)));
+    return options;
+  }
+
+  /** Whether moving to {@code target} would ask the platform to shrink the instance's volume. */
+  private static boolean shrinksStorage(Plan current, Plan target) {
+    return target.resources().storageGiB() < current.resources().storageGiB();
+  }
+
+  /**
+   * Schedules a change for the end of the term as a workflow of its own, so that it is serialised
+   * with the subscription's other operations and answered like them; nothing is held or charged.
+   */
+  private Launch launchScheduledChange(
+      UUID subscriptionId, Request request, Plan current, Plan target) {
+    Request scheduling =
+        new Request(ScheduleChangeWorkflow.KIND, request.key(), request.fingerprint());
+    Optional<Launch> earlier = operations.earlier(subscriptionId, scheduling);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    return operations.launch(
+        subscriptionId,
+        scheduling,
+        tx -> {
+          SubscriptionRecord locked = store.lockSubscription(tx, subscriptionId).orElseThrow();
+          operations.requireIdle(tx, locked);
+          if (!locked.getPlanId().equals(current.id())) {
+            throw new SubscriptionConflictException(
+                subscriptionId, "its plan changed while the change was being prepared");
+          }
+          return operations.start(
+              tx,
+              scheduling,
+              subscriptionId,
+              ScheduleChangeWorkflow.RECORD,
+              current.id(),
+              target.id(),
+              clock.instant());
+        },
+        () -> {});
+  }
+
+  @Override
+  public Subscription withdrawScheduledChange(String userId, UUID subscriptionId) {
+    operations.own(userId, subscriptionId);
+    return operations.view(
+        operations.changeIdle(
+            subscriptionId,
+            (tx, locked) -> store.scheduleChange(tx, subscriptionId, null, clock.instant())));
   }
 
   /** Whether moving to {@code target} would ask the platform to grow the instance's volume. */
@@ -146,6 +210,15 @@ final class DefaultUpgradeService implements UpgradeService {
       throw new InvalidPlanException(
           service.definition().slug(), targetPlanSlug, decision.reason());
     }
+    if (decision.atTermEnd()) {
+      if (shrinksStorage(current, target)) {
+        throw new InvalidPlanException(
+            service.definition().slug(),
+            targetPlanSlug,
+            InvalidPlanException.STORAGE_CANNOT_SHRINK);
+      }
+      return launchScheduledChange(subscriptionId, request, current, target);
+    }
     if (growsStorage(current, target) && !provisioner.canGrowStorage()) {
       throw new InvalidPlanException(
           service.definition().slug(), targetPlanSlug, InvalidPlanException.STORAGE_CANNOT_GROW);
@@ -157,6 +230,12 @@ final class DefaultUpgradeService implements UpgradeService {
         tx -> {
           SubscriptionRecord locked = store.lockSubscription(tx, subscriptionId).orElseThrow();
           operations.requireIdle(tx, locked);
+          if (!SubscriptionStore.period(locked).contains(clock.instant())) {
+            // Prorated against a period that is over, it would credit and charge nothing that
+            // is still to come: the renewal that is due rolls the period first.
+            throw new SubscriptionConflictException(
+                subscriptionId, "its period ended and it is about to renew; try again shortly");
+          }
           if (!locked.getPlanId().equals(current.id())) {
             throw new SubscriptionConflictException(
                 subscriptionId, "its plan changed while the upgrade was being prepared");

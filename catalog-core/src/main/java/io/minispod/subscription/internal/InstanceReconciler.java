@@ -311,14 +311,15 @@ final class InstanceReconciler {
     }
   }
 
-  /** A page of the instances of active subscriptions that should run, by id. */
+  /** A page of the instances of active and past-due subscriptions that should run, by id. */
   private List<InstanceRecord> liveInstances(UUID after) {
     return dsl.select(INSTANCE.fields())
         .from(INSTANCE)
         .join(SUBSCRIPTION)
         .on(SUBSCRIPTION.SUBSCRIPTION_ID.eq(INSTANCE.SUBSCRIPTION_ID))
         .where(INSTANCE.STATUS.in(InstanceStatus.RUNNING, InstanceStatus.DEGRADED))
-        .and(SUBSCRIPTION.STATUS.eq(SubscriptionStatus.ACTIVE))
+        // A past-due subscription's instance keeps running while its payment is retried.
+        .and(SUBSCRIPTION.STATUS.in(SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE))
         .and(after == null ? DSL.noCondition() : INSTANCE.INSTANCE_ID.gt(after))
         .orderBy(INSTANCE.INSTANCE_ID)
         .limit(PAGE)

@@ -98,6 +98,7 @@ final class SubscribeWorkflow implements WorkflowKind {
                   provisioned.url(),
                   provisioned.namespace(),
                   held.now());
+          SubscribeAttempts.decided(tx, s.getUserId(), s.getIdempotencyKey(), null, held.now());
           return support.workflows().finish(tx, held, WorkflowStatus.SUCCEEDED);
         });
   }
@@ -126,6 +127,8 @@ final class SubscribeWorkflow implements WorkflowKind {
                   w.getErrorCode(),
                   w.getErrorMessage(),
                   now);
+          SubscribeAttempts.decided(
+              tx, s.getUserId(), s.getIdempotencyKey(), w.getErrorCode(), now);
           return support.workflows().finish(tx, held, WorkflowStatus.FAILED);
         },
         () -> support.quotaChanged(w.getToPlanId(), s.getPlanId()));

@@ -9,6 +9,7 @@ import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.AlertSink;
 import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.CancellationPolicy;
+import io.minispod.subscription.DunningPolicy;
 import io.minispod.subscription.HealthMonitor;
 import io.minispod.subscription.InstanceService;
 import io.minispod.subscription.OperationService;
@@ -24,8 +25,13 @@ import io.minispod.subscription.internal.workflow.WorkflowRunner;
 import io.minispod.subscription.internal.workflow.WorkflowStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -45,6 +51,11 @@ public final class SubscriptionEngine implements AutoCloseable {
 
   private static final int RUNNER_BATCH = 50;
 
+  private static final int RENEWAL_BATCH = 500;
+
+  /** How many threads of a node run the workflows a renewal round queued. */
+  private static final int RENEWAL_THREADS = 4;
+
   private final DSLContext dsl;
   private final Clock clock;
   private final SubscriptionStore store;
@@ -57,6 +68,16 @@ public final class SubscriptionEngine implements AutoCloseable {
   private final DefaultAnalyticsService analytics;
   private final DefaultHealthMonitor healthMonitor;
   private final InstanceReconciler reconciler;
+  private final Renewals renewals;
+  private final UpgradePolicy upgradePolicy;
+  private final ExecutorService renewalRunners =
+      Executors.newFixedThreadPool(
+          RENEWAL_THREADS,
+          task -> {
+            Thread thread = new Thread(task, "minispod-renewals");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final AtomicReference<ReconcileReport> reconciled =
       new AtomicReference<>(ReconcileReport.NONE);
 
@@ -71,6 +92,7 @@ public final class SubscriptionEngine implements AutoCloseable {
    * @param clock the clock for periods, leases, retries and health rounds
    * @param upgradePolicy which plan changes are allowed
    * @param cancellationPolicy what a cancellation refunds
+   * @param dunningPolicy when declined renewals are retried, and how long a suspension lasts
    * @param alertSink where health alerts go
    * @param userLimits what each user may hold
    * @param userLimitsRefresh how long a node keeps a user's limit before it asks again
@@ -98,6 +120,7 @@ public final class SubscriptionEngine implements AutoCloseable {
       Clock clock,
       UpgradePolicy upgradePolicy,
       CancellationPolicy cancellationPolicy,
+      DunningPolicy dunningPolicy,
       AlertSink alertSink,
       UserLimits userLimits,
       Duration userLimitsRefresh,
@@ -154,7 +177,9 @@ public final class SubscriptionEngine implements AutoCloseable {
                 new UpgradeWorkflow(support, footprint, backups),
                 new CancelWorkflow(support, settings.cancellationPolicy()),
                 new UpdateEnvWorkflow(support),
-                new RepairWorkflow(support)),
+                new RepairWorkflow(support),
+                new RenewWorkflow(support, footprint, backups, settings.dunningPolicy()),
+                new ScheduleChangeWorkflow(support)),
             StepFailures::classify,
             clock,
             "node-" + UUID.randomUUID(),
@@ -206,6 +231,8 @@ public final class SubscriptionEngine implements AutoCloseable {
             runner.nodeId(),
             settings.reconcileInterval(),
             new BackupSchedule(dsl, backups, clock));
+    this.renewals = new Renewals(dsl, store, workflows, clock);
+    this.upgradePolicy = settings.upgradePolicy();
     this.analytics = new DefaultAnalyticsService(dsl, settings.quota(), settings.billing());
     this.healthMonitor =
         new DefaultHealthMonitor(
@@ -258,6 +285,15 @@ public final class SubscriptionEngine implements AutoCloseable {
   }
 
   /**
+   * The policy plan changes are judged by.
+   *
+   * @return the upgrade policy
+   */
+  public UpgradePolicy upgradePolicy() {
+    return upgradePolicy;
+  }
+
+  /**
    * Administrators' figures.
    *
    * @return the analytics service
@@ -292,6 +328,58 @@ public final class SubscriptionEngine implements AutoCloseable {
   }
 
   /**
+   * Queues everything time made due, batch by batch, then runs the due workflows on several
+   * threads; and again, until nothing is left: a renewed period may be due again (a node that was
+   * down catches up period by period). Memory holds one batch at a time, however many are due.
+   *
+   * @return how many workflows were queued
+   */
+  public int renewDue() {
+    int total = 0;
+    int queued;
+    do {
+      queued = 0;
+      int batch;
+      while ((batch = renewals.queueDue(RENEWAL_BATCH)) > 0) {
+        queued += batch;
+      }
+      total += queued;
+      runDueInParallel();
+    } while (queued > 0);
+    return total;
+  }
+
+  /**
+   * Runs the due workflows on {@link #RENEWAL_THREADS} threads at once, each claiming batches of
+   * its own until none is left: a renewal mostly waits for the database and the gateway.
+   */
+  private void runDueInParallel() {
+    List<Future<?>> runs = new ArrayList<>();
+    for (int i = 0; i < RENEWAL_THREADS; i++) {
+      runs.add(
+          renewalRunners.submit(
+              () -> {
+                while (runner.runDue(RUNNER_BATCH) > 0) {
+                  // claim the next batch
+                }
+              }));
+    }
+    for (Future<?> run : runs) {
+      try {
+        run.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw new IllegalStateException("running due workflows failed", e.getCause());
+      }
+    }
+  }
+
+  /**
    * Runs one round of the instance reconciler: repairs live subscriptions' instances the platform
    * lost or changed, and removes platform instances no live subscription owns.
    *
@@ -315,6 +403,7 @@ public final class SubscriptionEngine implements AutoCloseable {
   /** Stops the dispatcher's threads and the workflow runner's heartbeats. */
   @Override
   public void close() {
+    renewalRunners.shutdownNow();
     dispatcher.close();
     runner.close();
   }

@@ -27,6 +27,7 @@ import io.minispod.subscription.internal.workflow.WorkflowStore;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
@@ -226,6 +227,24 @@ final class SubscriptionOperations {
         w.getStatus() == WorkflowStatus.FAILED ? failureOf(w) : null);
   }
 
+  /**
+   * Changes a subscription in place, in one transaction, while no operation is in progress on it
+   * and it is set up and not ended (active, past due or suspended).
+   *
+   * @return the subscription as changed
+   */
+  SubscriptionRecord changeIdle(
+      UUID subscriptionId, BiConsumer<DSLContext, SubscriptionRecord> change) {
+    return dsl.transactionResult(
+        cfg -> {
+          DSLContext tx = cfg.dsl();
+          SubscriptionRecord locked = store.lockSubscription(tx, subscriptionId).orElseThrow();
+          requireCancellable(tx, locked);
+          change.accept(tx, locked);
+          return store.subscription(tx, subscriptionId).orElseThrow();
+        });
+  }
+
   /** Refuses a change to a subscription that is not active or has an operation in progress. */
   void requireIdle(DSLContext tx, SubscriptionRecord locked) {
     if (locked.getStatus() != SubscriptionStatus.ACTIVE) {
@@ -233,6 +252,23 @@ final class SubscriptionOperations {
           locked.getSubscriptionId(),
           "it is " + locked.getStatus() + "; only an active subscription can change");
     }
+    requireNoOperation(tx, locked);
+  }
+
+  /**
+   * Refuses to cancel a subscription that is not live (a pending one is still being set up) or has
+   * an operation in progress: an active, past-due or suspended one can be cancelled.
+   */
+  void requireCancellable(DSLContext tx, SubscriptionRecord locked) {
+    if (!locked.getStatus().isLive() || locked.getStatus() == SubscriptionStatus.PENDING) {
+      throw new SubscriptionConflictException(
+          locked.getSubscriptionId(),
+          "it is " + locked.getStatus() + "; only a subscription set up and not ended can cancel");
+    }
+    requireNoOperation(tx, locked);
+  }
+
+  private void requireNoOperation(DSLContext tx, SubscriptionRecord locked) {
     if (workflows.running(tx, locked.getSubscriptionId()).isPresent()) {
       throw new SubscriptionConflictException(
           locked.getSubscriptionId(), "another operation is in progress");

@@ -7,9 +7,11 @@ import static io.minispod.catalog.internal.db.Tables.INSTANCE_DOMAIN;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_ENV;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_TRANSITION;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
+import static io.minispod.catalog.internal.db.Tables.USAGE_SAMPLE;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW_DOMAIN_CHANGE;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW_ENV_CHANGE;
+import static org.jooq.impl.DSL.coalesce;
 
 import io.minispod.ErrorCode;
 import io.minispod.billing.BillingPeriod;
@@ -27,12 +29,14 @@ import io.minispod.subscription.Instance;
 import io.minispod.subscription.InstanceStatus;
 import io.minispod.subscription.InstanceSummary;
 import io.minispod.subscription.InstanceTransition;
+import io.minispod.subscription.PastDue;
+import io.minispod.subscription.ScheduledChange;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.SubscriptionStatus;
 import io.minispod.subscription.UpgradeRecommendation;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +58,7 @@ final class SubscriptionStore {
   private static final Logger log = LoggerFactory.getLogger(SubscriptionStore.class);
 
   private static final List<SubscriptionStatus> LIVE =
-      List.of(SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE);
+      Arrays.stream(SubscriptionStatus.values()).filter(SubscriptionStatus::isLive).toList();
 
   private static final Set<InstanceStatus> RECOMMENDABLE =
       Set.of(InstanceStatus.RUNNING, InstanceStatus.DEGRADED);
@@ -193,6 +197,90 @@ final class SubscriptionStore {
         .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
         .execute();
     log.info("Subscription {} moved to plan {}", id, planId);
+  }
+
+  /** Rolls a subscription into the period a renewal paid for: active again, with nothing owed. */
+  void renewed(DSLContext tx, UUID id, BillingPeriod next, long amountPaid, Instant now) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
+        .set(SUBSCRIPTION.PERIOD_START, at(next.start()))
+        .set(SUBSCRIPTION.PERIOD_END, at(next.end()))
+        .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
+        .set(SUBSCRIPTION.RENEWAL_FAILURES, 0)
+        .setNull(SUBSCRIPTION.PAST_DUE_SINCE)
+        .setNull(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT)
+        .setNull(SUBSCRIPTION.SUSPENDED_AT)
+        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .execute();
+    log.info("Subscription {} renewed for {}", id, next);
+  }
+
+  /**
+   * Records a declined renewal with a retry left: past due, the next attempt at {@code retryAt}.
+   */
+  void pastDue(DSLContext tx, UUID id, int failures, Instant since, Instant retryAt, Instant now) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.PAST_DUE)
+        .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
+        .set(SUBSCRIPTION.PAST_DUE_SINCE, at(since))
+        .set(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT, at(retryAt))
+        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .execute();
+    log.info(
+        "Subscription {} is past due after {} declined renewal(s); next try at {}",
+        id,
+        failures,
+        retryAt);
+  }
+
+  /**
+   * Records the last declined renewal: suspended until {@code graceEnds}, when it is cancelled
+   * unless paid for before.
+   */
+  void suspend(DSLContext tx, UUID id, int failures, Instant graceEnds, Instant now) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.SUSPENDED)
+        .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
+        .set(SUBSCRIPTION.PAST_DUE_SINCE, coalesce(SUBSCRIPTION.PAST_DUE_SINCE, at(now)))
+        .set(SUBSCRIPTION.SUSPENDED_AT, at(now))
+        .set(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT, at(graceEnds))
+        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .execute();
+    log.info("Subscription {} is suspended until {}", id, graceEnds);
+  }
+
+  /** Schedules a plan change for the end of the term, or withdraws it ({@code planId} null). */
+  void scheduleChange(DSLContext tx, UUID id, UUID planId, Instant now) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.SCHEDULED_PLAN_ID, planId)
+        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .execute();
+    log.info(
+        "Subscription {} {}",
+        id,
+        planId == null ? "has no change scheduled" : "moves to plan " + planId + " at term end");
+  }
+
+  /** Schedules, or takes back, the cancel of a subscription at the end of its paid period. */
+  void cancelAtPeriodEnd(DSLContext tx, UUID id, boolean cancel, Instant now) {
+    tx.update(SUBSCRIPTION)
+        .set(SUBSCRIPTION.CANCEL_AT_PERIOD_END, cancel)
+        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
+        .set(SUBSCRIPTION.UPDATED_AT, at(now))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .execute();
+    log.info(
+        "Subscription {} {} at the end of its period",
+        id,
+        cancel ? "cancels" : "no longer cancels");
   }
 
   void end(
@@ -601,6 +689,69 @@ final class SubscriptionStore {
         .execute();
   }
 
+  // ---------------------------------------------------------------- usage samples
+
+  /**
+   * One health check's measured usage, as shares of the limits the instance had then.
+   *
+   * @param instanceId the instance
+   * @param subscriptionId its subscription, whose plan the sample is filed under
+   */
+  record UsageSample(
+      UUID instanceId, UUID subscriptionId, double cpu, double memory, double storage) {
+
+    static UsageSample of(InstanceRecord instance, ResourceUsage usage, Resources limits) {
+      return new UsageSample(
+          instance.getInstanceId(),
+          instance.getSubscriptionId(),
+          (double) usage.cpuMillicores() / limits.cpuMillicores(),
+          (double) usage.memoryMiB() / limits.memoryMiB(),
+          usage.storageGiB() / limits.storageGiB());
+    }
+  }
+
+  /**
+   * Keeps a batch of usage samples in one statement, each under its subscription's plan as it is
+   * now.
+   */
+  void recordUsageSamples(DSLContext dsl, List<UsageSample> samples, Instant now) {
+    if (samples.isEmpty()) {
+      return;
+    }
+    var insert =
+        dsl.insertInto(
+            USAGE_SAMPLE,
+            USAGE_SAMPLE.INSTANCE_ID,
+            USAGE_SAMPLE.PLAN_ID,
+            USAGE_SAMPLE.SAMPLED_AT,
+            USAGE_SAMPLE.CPU_RATIO,
+            USAGE_SAMPLE.MEMORY_RATIO,
+            USAGE_SAMPLE.STORAGE_RATIO);
+    for (UsageSample sample : samples) {
+      insert =
+          insert.values(
+              DSL.val(sample.instanceId()),
+              DSL.field(
+                  DSL.select(SUBSCRIPTION.PLAN_ID)
+                      .from(SUBSCRIPTION)
+                      .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(sample.subscriptionId()))),
+              DSL.val(at(now)),
+              DSL.val(sample.cpu()),
+              DSL.val(sample.memory()),
+              DSL.val(sample.storage()));
+    }
+    insert.execute();
+  }
+
+  /**
+   * Deletes the usage samples taken before {@code before}.
+   *
+   * @return how many were deleted
+   */
+  int deleteUsageSamplesBefore(DSLContext dsl, Instant before) {
+    return dsl.deleteFrom(USAGE_SAMPLE).where(USAGE_SAMPLE.SAMPLED_AT.lt(at(before))).execute();
+  }
+
   // ---------------------------------------------------------------- views
 
   /**
@@ -631,7 +782,7 @@ final class SubscriptionStore {
   }
 
   /** A subscription as its owner sees it, from its row and what it refers to. */
-  private static Subscription view(
+  private Subscription view(
       SubscriptionRecord s,
       String serviceSlug,
       String serviceName,
@@ -648,7 +799,36 @@ final class SubscriptionStore {
         s.getAmountPaid(),
         instance,
         s.getFailureCode() == null ? null : s.getFailureCode() + ": " + s.getFailureReason(),
-        s.getCreatedAt().toInstant());
+        s.getCreatedAt().toInstant(),
+        renewsAt(s),
+        s.getCancelAtPeriodEnd(),
+        s.getScheduledPlanId() == null
+            ? null
+            : new ScheduledChange(
+                catalog.plan(s.getServiceId(), s.getScheduledPlanId()),
+                s.getPeriodEnd().toInstant()),
+        pastDue(s));
+  }
+
+  /** When the subscription's next period is charged, or null when it will not renew. */
+  private static Instant renewsAt(SubscriptionRecord s) {
+    return switch (s.getStatus()) {
+      case ACTIVE -> s.getCancelAtPeriodEnd() ? null : s.getPeriodEnd().toInstant();
+      case PAST_DUE -> s.getNextRenewalAttemptAt().toInstant();
+      default -> null;
+    };
+  }
+
+  private static PastDue pastDue(SubscriptionRecord s) {
+    return switch (s.getStatus()) {
+      case PAST_DUE ->
+          new PastDue(
+              s.getPastDueSince().toInstant(),
+              s.getNextRenewalAttemptAt().toInstant(),
+              s.getRenewalFailures());
+      case SUSPENDED -> new PastDue(s.getPastDueSince().toInstant(), null, s.getRenewalFailures());
+      default -> null;
+    };
   }
 
   /** A subscription's current billing period, from its row. */
@@ -698,11 +878,5 @@ final class SubscriptionStore {
         i.getCustomDomain(),
         recommendation,
         i.getCreatedAt().toInstant());
-  }
-
-  List<Instance> instanceViews(DSLContext tx, List<InstanceRecord> instances) {
-    List<Instance> views = new ArrayList<>(instances.size());
-    instances.forEach(i -> views.add(instanceView(tx, i)));
-    return views;
   }
 }

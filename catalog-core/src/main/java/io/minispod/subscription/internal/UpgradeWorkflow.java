@@ -47,7 +47,7 @@ final class UpgradeWorkflow implements WorkflowKind {
   private final QuotaFootprint footprint;
   private final InstanceBackups backups;
 
-  /** Backs instances up before resizing them with the default number of backups kept. */
+  /** An upgrade that backs an instance up before resizing it, where its plan has backups. */
   UpgradeWorkflow(WorkflowSupport support, QuotaFootprint footprint, InstanceBackups backups) {
     this.support = support;
     this.footprint = footprint;

@@ -12,6 +12,7 @@ import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import io.minispod.provisioner.InstanceRef;
 import io.minispod.provisioner.Provisioner;
+import io.minispod.provisioner.ProvisioningException;
 import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.internal.workflow.StepResult;
 import io.minispod.subscription.internal.workflow.WorkflowStatus;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the steps of the subscription workflows share: where they read and write, the outside world
@@ -103,6 +105,26 @@ record WorkflowSupport(
           subscriptions.settleDomains(tx, instance.getInstanceId());
           return workflows.finish(tx, held, WorkflowStatus.SUCCEEDED);
         });
+  }
+
+  /**
+   * Puts an instance back to a plan's size after a failed change, where the platform allows it: a
+   * refusal for good (a volume that cannot shrink back) is logged and the instance keeps part of
+   * its new size; a failure worth a retry is thrown, so the compensation is retried.
+   */
+  void restoreSize(SubscriptionRecord s, InstanceRecord instance, Plan plan) {
+    try {
+      provisioner.resize(specs.spec(s, instance, plan));
+    } catch (ProvisioningException e) {
+      if (e.retryable()) {
+        throw e;
+      }
+      LoggerFactory.getLogger(WorkflowSupport.class)
+          .warn(
+              "Instance {} keeps part of its new size after a failed plan change: {}",
+              instance.getInstanceId(),
+              e.getMessage());
+    }
   }
 
   /** Tells the catalog that these plans' quota usage changed (nulls and repeats are skipped). */

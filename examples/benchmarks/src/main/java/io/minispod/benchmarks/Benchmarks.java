@@ -24,6 +24,7 @@ public final class Benchmarks {
     BENCHMARKS.put("catalog", CatalogBenchmark::main);
     BENCHMARKS.put("k8s", K8sProvisionerBenchmark::main);
     BENCHMARKS.put("subscriptions", SubscriptionBenchmark::main);
+    BENCHMARKS.put("renewals", RenewalBenchmark::main);
   }
 
   private Benchmarks() {}

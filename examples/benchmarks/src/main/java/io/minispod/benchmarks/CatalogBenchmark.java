@@ -413,9 +413,10 @@ final class CatalogBenchmark {
                     .env("TZ", "UTC")
                     .build()));
     long base = (1 + random.nextInt(20)) * 50_000L;
+    // Some services are sold by the year, at ten months' price (all of a service's plans share
+    // one billing interval).
+    boolean yearly = random.nextInt(4) == 0;
     for (int tier = 1; tier <= 3; tier++) {
-      // Some top tiers are sold by the year, at ten months' price.
-      boolean yearly = tier == 3 && random.nextBoolean();
       admin.createPlan(
           service.id(),
           new PlanDraft(

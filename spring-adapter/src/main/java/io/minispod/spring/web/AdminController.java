@@ -7,19 +7,28 @@ import io.minispod.catalog.ServiceDefinition;
 import io.minispod.spring.web.Requests.PlanRequest;
 import io.minispod.spring.web.Requests.ServiceRequest;
 import io.minispod.spring.web.Views.AdminServiceView;
+import io.minispod.spring.web.Views.ChurnView;
+import io.minispod.spring.web.Views.ConversionView;
+import io.minispod.spring.web.Views.PlanChangeView;
+import io.minispod.spring.web.Views.PlanUsageView;
 import io.minispod.spring.web.Views.PlanView;
 import io.minispod.spring.web.Views.QuotaUtilisationView;
+import io.minispod.spring.web.Views.RecurringRevenueView;
 import io.minispod.spring.web.Views.RevenueView;
 import io.minispod.spring.web.Views.SubscriptionAnalyticsView;
 import io.minispod.subscription.AnalyticsService;
+import io.minispod.subscription.UpgradeAdoption;
 import jakarta.validation.Valid;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -141,6 +150,76 @@ class AdminController {
             range[1],
             "totals",
             analytics.revenue(range[0], range[1]).stream().map(RevenueView::of).toList()));
+  }
+
+  /**
+   * The query parameters of the business analytics: {@code from}/{@code to} as for {@link #range},
+   * and {@code service}, a service slug (all services when absent).
+   */
+  record AnalyticsQuery(String from, String to, String service) {}
+
+  /** One figure of the analytics over a range, per line. */
+  @FunctionalInterface
+  private interface Figures<T> {
+    List<T> over(Instant from, Instant to, String serviceSlug);
+  }
+
+  @GetMapping("/analytics/mrr")
+  Map<String, Object> recurringRevenue(AnalyticsQuery query) {
+    return lines(query, "months", analytics::recurringRevenue, RecurringRevenueView::of);
+  }
+
+  @GetMapping("/analytics/churn")
+  Map<String, Object> churn(AnalyticsQuery query) {
+    return lines(query, "months", analytics::churn, ChurnView::of);
+  }
+
+  @GetMapping("/analytics/conversion")
+  Map<String, Object> conversion(AnalyticsQuery query) {
+    return lines(query, "plans", analytics::conversion, ConversionView::of);
+  }
+
+  @GetMapping("/analytics/utilisation")
+  Map<String, Object> utilisation(AnalyticsQuery query) {
+    return lines(query, "plans", analytics::resourceUtilisation, PlanUsageView::of);
+  }
+
+  @GetMapping("/analytics/upgrades")
+  Map<String, Object> upgrades(AnalyticsQuery query) {
+    caller.requireAdmin();
+    Instant[] range = range(query.from(), query.to());
+    UpgradeAdoption adoption = analytics.upgradeAdoption(range[0], range[1], slug(query));
+    Map<String, Object> body = body(range, query);
+    body.put("subscriptions", adoption.subscriptions());
+    body.put("upgraded", adoption.upgraded());
+    body.put("share", adoption.share());
+    body.put("medianDaysToFirstUpgrade", adoption.medianDaysToFirstUpgrade());
+    body.put("changes", adoption.changes().stream().map(PlanChangeView::of).toList());
+    return Envelope.ok(body);
+  }
+
+  /** A figure's lines over the query's range, as views under {@code name}. */
+  private <T> Map<String, Object> lines(
+      AnalyticsQuery query, String name, Figures<T> figures, Function<T, ?> view) {
+    caller.requireAdmin();
+    Instant[] range = range(query.from(), query.to());
+    Map<String, Object> body = body(range, query);
+    body.put(name, figures.over(range[0], range[1], slug(query)).stream().map(view).toList());
+    return Envelope.ok(body);
+  }
+
+  /** The range and the service the figures are for. */
+  private static Map<String, Object> body(Instant[] range, AnalyticsQuery query) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("from", range[0]);
+    body.put("to", range[1]);
+    body.put("service", slug(query));
+    return body;
+  }
+
+  /** The service asked for, or {@code null} for all. */
+  private static String slug(AnalyticsQuery query) {
+    return query.service() == null || query.service().isBlank() ? null : query.service();
   }
 
   /** {@code from}/{@code to} as ISO instants or dates (UTC); the last 30 days by default. */

@@ -40,6 +40,12 @@ final class Requests {
   record UpgradeRequest(@NotBlank @Size(max = 100) String planSlug) {}
 
   /**
+   * {@code POST /api/user/subscriptions/{id}/cancel}: {@code true} to cancel at the end of the paid
+   * period, {@code false} to cancel now.
+   */
+  record CancelRequest(@NotNull Boolean atPeriodEnd) {}
+
+  /**
    * {@code PATCH /api/user/instances/{id}}: environment changes, a custom domain, or both. A class,
    * not a record, because {@code "customDomain": null} (remove it) differs from no {@code
    * customDomain} at all (leave it): Jackson calls the setter for the first only.

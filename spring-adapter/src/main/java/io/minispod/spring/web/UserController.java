@@ -4,6 +4,7 @@ import io.minispod.billing.BillingPage;
 import io.minispod.billing.BillingService;
 import io.minispod.catalog.Page;
 import io.minispod.spring.MinisPodProperties;
+import io.minispod.spring.web.Requests.CancelRequest;
 import io.minispod.spring.web.Requests.InstancePatchRequest;
 import io.minispod.spring.web.Requests.SubscribeRequest;
 import io.minispod.spring.web.Requests.UpgradeRequest;
@@ -141,6 +142,43 @@ class UserController {
     String user = caller.userId();
     Operation started = subscriptions.startCancel(user, Ids.parse("subscription", id));
     return answers.answer(user, started, prefer, done -> ResponseEntity.noContent().build());
+  }
+
+  @PostMapping("/subscriptions/{id}/cancel")
+  ResponseEntity<Map<String, Object>> cancel(
+      @PathVariable String id,
+      @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer,
+      @Valid @RequestBody CancelRequest request) {
+    String user = caller.userId();
+    UUID subscriptionId = Ids.parse("subscription", id);
+    if (request.atPeriodEnd()) {
+      return ResponseEntity.ok(
+          Envelope.ok(SubscriptionView.of(subscriptions.cancelAtPeriodEnd(user, subscriptionId))));
+    }
+    return cancel(id, prefer);
+  }
+
+  @DeleteMapping("/subscriptions/{id}/scheduled-change")
+  ResponseEntity<Void> withdrawScheduledChange(@PathVariable String id) {
+    upgrades.withdrawScheduledChange(caller.userId(), Ids.parse("subscription", id));
+    return ResponseEntity.noContent().build();
+  }
+
+  @PostMapping("/subscriptions/{id}/resume")
+  Map<String, Object> resume(@PathVariable String id) {
+    String user = caller.userId();
+    return Envelope.ok(
+        SubscriptionView.of(subscriptions.resume(user, Ids.parse("subscription", id))));
+  }
+
+  @PostMapping("/subscriptions/{id}/reactivate")
+  ResponseEntity<Map<String, Object>> reactivate(
+      @PathVariable String id,
+      @RequestHeader(name = OperationAnswers.PREFER, required = false) String prefer) {
+    String user = caller.userId();
+    Operation started = subscriptions.startReactivate(user, Ids.parse("subscription", id));
+    return answers.answer(
+        user, started, prefer, done -> ResponseEntity.ok(Envelope.ok(subscriptionOf(user, done))));
   }
 
   @GetMapping("/operations/{id}")

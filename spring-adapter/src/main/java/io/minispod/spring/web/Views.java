@@ -21,10 +21,17 @@ import io.minispod.subscription.HealthCheck;
 import io.minispod.subscription.Instance;
 import io.minispod.subscription.InstanceSummary;
 import io.minispod.subscription.InstanceTransition;
+import io.minispod.subscription.MonthlyChurn;
 import io.minispod.subscription.Operation;
+import io.minispod.subscription.PastDue;
+import io.minispod.subscription.PlanUsage;
 import io.minispod.subscription.PlanUtilisation;
+import io.minispod.subscription.RecurringRevenue;
+import io.minispod.subscription.ScheduledChange;
+import io.minispod.subscription.SubscribeConversion;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionAnalytics;
+import io.minispod.subscription.UpgradeAdoption;
 import io.minispod.subscription.UpgradeOption;
 import io.minispod.subscription.UpgradeRecommendation;
 import java.time.Instant;
@@ -32,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** The JSON representations of API.md, built from the library's records. */
@@ -223,7 +231,11 @@ final class Views {
       String status,
       PeriodView currentPeriod,
       InstanceRefView instance,
-      Instant createdAt) {
+      Instant createdAt,
+      Instant renewsAt,
+      boolean cancelAtPeriodEnd,
+      ScheduledChangeView scheduledChange,
+      PastDueView pastDue) {
     static SubscriptionView of(Subscription s) {
       Plan p = s.plan();
       return new SubscriptionView(
@@ -236,7 +248,23 @@ final class Views {
               ? null
               : new PeriodView(s.currentPeriod().start(), s.currentPeriod().end()),
           InstanceRefView.of(s.instance()),
-          s.createdAt());
+          s.createdAt(),
+          s.renewsAt(),
+          s.cancelAtPeriodEnd(),
+          ScheduledChangeView.of(s.scheduledChange()),
+          PastDueView.of(s.pastDue()));
+    }
+  }
+
+  record ScheduledChangeView(String planSlug, Instant effectiveAt) {
+    static ScheduledChangeView of(ScheduledChange c) {
+      return c == null ? null : new ScheduledChangeView(c.plan().slug(), c.effectiveAt());
+    }
+  }
+
+  record PastDueView(Instant since, Instant nextRetryAt, int attempts) {
+    static PastDueView of(PastDue p) {
+      return p == null ? null : new PastDueView(p.since(), p.nextRetryAt(), p.attempts());
     }
   }
 
@@ -252,13 +280,15 @@ final class Views {
     }
   }
 
-  record UpgradeOptionView(OptionPlanView plan, QuoteView quote, long quotaAvailable) {
+  record UpgradeOptionView(
+      OptionPlanView plan, QuoteView quote, long quotaAvailable, Instant effectiveAt) {
     static UpgradeOptionView of(UpgradeOption o) {
       Plan p = o.plan();
       return new UpgradeOptionView(
           new OptionPlanView(p.id(), p.slug(), p.name(), p.tier(), PriceView.of(p.price())),
           o.quote() == null ? null : QuoteView.of(o.quote()),
-          o.quotaAvailable());
+          o.quotaAvailable(),
+          o.effectiveAt());
     }
   }
 
@@ -468,6 +498,100 @@ final class Views {
           r.refunded().minorUnits(),
           r.net().minorUnits(),
           r.lines());
+    }
+  }
+
+  // ---------------------------------------------------------------- business analytics
+
+  record RecurringRevenueView(
+      String month,
+      String currency,
+      long mrr,
+      long arr,
+      long newMrr,
+      long expansionMrr,
+      long contractionMrr,
+      long churnedMrr) {
+    static RecurringRevenueView of(RecurringRevenue r) {
+      return new RecurringRevenueView(
+          r.month().toString(),
+          r.currency(),
+          r.mrr(),
+          r.arr(),
+          r.newMrr(),
+          r.expansionMrr(),
+          r.contractionMrr(),
+          r.churnedMrr());
+    }
+  }
+
+  record ChurnView(
+      String month,
+      long liveAtStart,
+      long cancelled,
+      long voluntary,
+      long afterSuspension,
+      Double churnRate) {
+    static ChurnView of(MonthlyChurn c) {
+      return new ChurnView(
+          c.month().toString(),
+          c.liveAtStart(),
+          c.cancelled(),
+          c.voluntary(),
+          c.afterSuspension(),
+          c.rate());
+    }
+  }
+
+  record ConversionView(
+      String service,
+      String plan,
+      long attempts,
+      long successes,
+      long pending,
+      Map<String, Long> failures,
+      double conversionRate) {
+    static ConversionView of(SubscribeConversion c) {
+      Map<String, Long> failures = new TreeMap<>();
+      c.failures().forEach((code, count) -> failures.put(code.name(), count));
+      return new ConversionView(
+          c.serviceSlug(),
+          c.planSlug(),
+          c.attempts(),
+          c.successes(),
+          c.pending(),
+          failures,
+          c.rate());
+    }
+  }
+
+  record PlanChangeView(String service, String fromPlan, String toPlan, long count) {
+    static PlanChangeView of(UpgradeAdoption.PlanChange c) {
+      return new PlanChangeView(c.serviceSlug(), c.fromPlanSlug(), c.toPlanSlug(), c.count());
+    }
+  }
+
+  record UsageShareView(double mean, double p95) {
+    static UsageShareView of(PlanUsage.UsageShare u) {
+      return new UsageShareView(u.mean(), u.p95());
+    }
+  }
+
+  record PlanUsageView(
+      String service,
+      String plan,
+      long samples,
+      UsageShareView cpu,
+      UsageShareView memory,
+      UsageShareView storage) {
+    static PlanUsageView of(PlanUsage u) {
+      return new PlanUsageView(
+          u.serviceSlug(),
+          u.planSlug(),
+          u.samples(),
+          UsageShareView.of(u.cpu()),
+          UsageShareView.of(u.memory()),
+          UsageShareView.of(u.storage()));
     }
   }
 }

@@ -64,6 +64,72 @@ public final class WorkflowStore {
         .fetchSingle();
   }
 
+  /**
+   * A workflow to queue for any node's runner.
+   *
+   * @param kind its kind
+   * @param subscriptionId the subscription it changes
+   * @param idempotencyKey what makes it unique among the subscription's workflows of its kind
+   * @param requestFingerprint what it was asked, or {@code null}
+   * @param first its first step
+   * @param fromPlanId the plan the subscription is on
+   * @param toPlanId the plan it moves to (the same for no change), or {@code null}
+   */
+  public record Queued(
+      String kind,
+      UUID subscriptionId,
+      String idempotencyKey,
+      String requestFingerprint,
+      String first,
+      UUID fromPlanId,
+      UUID toPlanId) {}
+
+  /**
+   * Queues workflows, leased to nobody and due now, for whichever node's runner claims them first.
+   * A workflow whose key was used before, or whose subscription has one running, is not queued.
+   *
+   * @return how many were queued
+   */
+  public int queue(DSLContext tx, List<Queued> workflows, Instant now) {
+    if (workflows.isEmpty()) {
+      return 0;
+    }
+    var insert =
+        tx.insertInto(
+            WORKFLOW,
+            WORKFLOW.WORKFLOW_ID,
+            WORKFLOW.KIND,
+            WORKFLOW.SUBSCRIPTION_ID,
+            WORKFLOW.IDEMPOTENCY_KEY,
+            WORKFLOW.REQUEST_FINGERPRINT,
+            WORKFLOW.STEP,
+            WORKFLOW.STATUS,
+            WORKFLOW.FROM_PLAN_ID,
+            WORKFLOW.TO_PLAN_ID,
+            WORKFLOW.ATTEMPTS,
+            WORKFLOW.NEXT_ATTEMPT_AT,
+            WORKFLOW.CREATED_AT,
+            WORKFLOW.UPDATED_AT);
+    for (Queued w : workflows) {
+      insert =
+          insert.values(
+              UUID.randomUUID(),
+              w.kind(),
+              w.subscriptionId(),
+              w.idempotencyKey(),
+              w.requestFingerprint(),
+              w.first(),
+              WorkflowStatus.RUNNING,
+              w.fromPlanId(),
+              w.toPlanId(),
+              0,
+              at(now),
+              at(now),
+              at(now));
+    }
+    return insert.onConflictDoNothing().execute();
+  }
+
   /** A workflow by id. */
   public Optional<WorkflowRecord> find(DSLContext tx, UUID workflowId) {
     return tx.selectFrom(WORKFLOW).where(WORKFLOW.WORKFLOW_ID.eq(workflowId)).fetchOptional();
