@@ -19,6 +19,9 @@ import io.minispod.testkit.MutableClock;
 import io.minispod.testkit.PostgresServer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,9 +69,9 @@ final class RenewalBenchmark {
         "catalog-core renewals (mock gateway): %,d subscriptions due at one instant, %d cores%n%n",
         count, Runtime.getRuntime().availableProcessors());
     System.out.printf(
-        "%5s | %12s | %10s | %14s | %14s%n",
-        "nodes", "renewals/s", "seconds", "peak heap MiB", "all renewed");
-    System.out.println("-".repeat(68));
+        "%5s | %12s | %10s | %14s | %18s | %14s%n",
+        "nodes", "renewals/s", "seconds", "peak heap MiB", "peak live heap MiB", "all renewed");
+    System.out.println("-".repeat(89));
     try (PostgresServer server = PostgresServer.start(Map.of("max_connections", "300"))) {
       for (int nodes : nodeCounts) {
         measure(server, nodes, count);
@@ -106,11 +109,13 @@ final class RenewalBenchmark {
       MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
       System.gc();
       AtomicLong peak = new AtomicLong(memory.getHeapMemoryUsage().getUsed());
+      AtomicLong peakLive = new AtomicLong(liveAfterLastCollection());
       Thread sampler =
           new Thread(
               () -> {
                 while (!Thread.currentThread().isInterrupted()) {
                   peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                  peakLive.accumulateAndGet(liveAfterLastCollection(), Math::max);
                   try {
                     Thread.sleep(10);
                   } catch (InterruptedException e) {
@@ -134,11 +139,12 @@ final class RenewalBenchmark {
       threads.shutdown();
       long renewed = renewedCount(server.pool(database, 1), clock.instant());
       System.out.printf(
-          "%5d | %12.0f | %10.1f | %14d | %14s%n",
+          "%5d | %12.0f | %10.1f | %14d | %18d | %14s%n",
           nodes,
           count / seconds,
           seconds,
           peak.get() / (1024 * 1024),
+          peakLive.get() / (1024 * 1024),
           renewed == count && gateway.charges().size() == count
               ? "yes"
               : renewed + " renewed, " + gateway.charges().size() + " charged");
@@ -147,6 +153,19 @@ final class RenewalBenchmark {
         closing.get(i).close();
       }
     }
+  }
+
+  /** What the heap's pools held after their last collection, summed: the live heap, roughly. */
+  private static long liveAfterLastCollection() {
+    long live = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      MemoryUsage afterCollection =
+          pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+      if (afterCollection != null) {
+        live += afterCollection.getUsed();
+      }
+    }
+    return live;
   }
 
   /** One service and plan, and {@code count} active subscriptions whose period ends in a month. */
