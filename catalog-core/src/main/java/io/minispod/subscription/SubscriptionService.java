@@ -1,5 +1,7 @@
 package io.minispod.subscription;
 
+import io.minispod.catalog.Page;
+import io.minispod.catalog.PageRequest;
 import java.util.List;
 import java.util.UUID;
 
@@ -55,6 +57,19 @@ public interface SubscriptionService {
    * @throws CatalogNotFoundException if the user has no such subscription (or it failed)
    */
   Subscription subscription(String userId, UUID subscriptionId);
+
+  /**
+   * A subscription's status transitions, newest first: set up, past due, suspended, active again,
+   * cancelled or failed, each with when and why.
+   *
+   * @param userId whose
+   * @param subscriptionId which
+   * @param page which page
+   * @return the page
+   * @throws CatalogNotFoundException if the user has no such subscription
+   * @throws io.minispod.ValidationException if the page is missing
+   */
+  Page<SubscriptionTransition> history(String userId, UUID subscriptionId, PageRequest page);
 
   /**
    * Cancels a subscription: deprovisions its instance and releases its quota. What is refunded is

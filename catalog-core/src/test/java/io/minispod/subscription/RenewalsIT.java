@@ -2,6 +2,7 @@ package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
@@ -287,6 +288,13 @@ final class RenewalsIT {
     assertThat(reactivated.instance().status()).isEqualTo(InstanceStatus.RUNNING);
     assertThat(node.provisioner.isStopped(reactivated.instance().id())).isFalse();
     assertThat(paidCharges(id)).hasSize(2);
+    assertThat(node.subscribe().history(user, id, PageRequest.first()).items())
+        .extracting(SubscriptionTransition::from, SubscriptionTransition::to)
+        .containsExactly(
+            tuple(SubscriptionStatus.SUSPENDED, SubscriptionStatus.ACTIVE),
+            tuple(SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED),
+            tuple(SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE),
+            tuple(SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE));
     assertThat(
             node.subscriptions
                 .instances()

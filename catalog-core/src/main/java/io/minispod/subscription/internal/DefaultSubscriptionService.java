@@ -1,10 +1,13 @@
 package io.minispod.subscription.internal;
 
 import io.minispod.FieldErrors;
+import io.minispod.ValidationException;
 import io.minispod.billing.BillingPeriod;
 import io.minispod.billing.BillingService;
 import io.minispod.catalog.CatalogNotFoundException;
 import io.minispod.catalog.CatalogPort;
+import io.minispod.catalog.Page;
+import io.minispod.catalog.PageRequest;
 import io.minispod.catalog.Plan;
 import io.minispod.catalog.ServiceStructure;
 import io.minispod.catalog.internal.DatabaseFailures;
@@ -22,6 +25,7 @@ import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.SubscriptionService;
 import io.minispod.subscription.SubscriptionStatus;
+import io.minispod.subscription.SubscriptionTransition;
 import io.minispod.subscription.UpgradeDecision;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.subscription.internal.SubscriptionOperations.Launch;
@@ -278,6 +282,22 @@ final class DefaultSubscriptionService implements SubscriptionService {
     SubscriptionOperations.checkUser(userId);
     return operations.read(
         tx -> List.copyOf(store.views(tx, store.subscriptionsOf(tx, userId)).values()));
+  }
+
+  @Override
+  public Page<SubscriptionTransition> history(
+      String userId, UUID subscriptionId, PageRequest page) {
+    if (page == null) {
+      throw ValidationException.of("page", "must be given");
+    }
+    SubscriptionRecord s = operations.own(userId, subscriptionId);
+    return dsl.transactionResult(
+        cfg ->
+            new Page<>(
+                store.subscriptionTransitions(cfg.dsl(), s.getSubscriptionId(), page),
+                page.page(),
+                page.size(),
+                store.subscriptionTransitionCount(cfg.dsl(), s.getSubscriptionId())));
   }
 
   @Override

@@ -7,6 +7,7 @@ import static io.minispod.catalog.internal.db.Tables.INSTANCE_DOMAIN;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_ENV;
 import static io.minispod.catalog.internal.db.Tables.INSTANCE_TRANSITION;
 import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION;
+import static io.minispod.catalog.internal.db.Tables.SUBSCRIPTION_TRANSITION;
 import static io.minispod.catalog.internal.db.Tables.USAGE_SAMPLE;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW;
 import static io.minispod.catalog.internal.db.Tables.WORKFLOW_DOMAIN_CHANGE;
@@ -34,6 +35,7 @@ import io.minispod.subscription.ScheduledChange;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionConflictException;
 import io.minispod.subscription.SubscriptionStatus;
+import io.minispod.subscription.SubscriptionTransition;
 import io.minispod.subscription.UpgradeRecommendation;
 import java.time.Instant;
 import java.util.Arrays;
@@ -178,6 +180,7 @@ final class SubscriptionStore {
   }
 
   void activate(DSLContext tx, UUID id, long amountPaid, Instant now) {
+    recordStatus(tx, id, SubscriptionStatus.ACTIVE, "paid and set up", now);
     tx.update(SUBSCRIPTION)
         .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
         .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
@@ -201,6 +204,7 @@ final class SubscriptionStore {
 
   /** Rolls a subscription into the period a renewal paid for: active again, with nothing owed. */
   void renewed(DSLContext tx, UUID id, BillingPeriod next, long amountPaid, Instant now) {
+    recordStatus(tx, id, SubscriptionStatus.ACTIVE, "renewal paid", now);
     tx.update(SUBSCRIPTION)
         .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
         .set(SUBSCRIPTION.PERIOD_START, at(next.start()))
@@ -221,6 +225,8 @@ final class SubscriptionStore {
    * Records a declined renewal with a retry left: past due, the next attempt at {@code retryAt}.
    */
   void pastDue(DSLContext tx, UUID id, int failures, Instant since, Instant retryAt, Instant now) {
+    recordStatus(
+        tx, id, SubscriptionStatus.PAST_DUE, "renewal payment declined (" + failures + ")", now);
     tx.update(SUBSCRIPTION)
         .set(SUBSCRIPTION.STATUS, SubscriptionStatus.PAST_DUE)
         .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
@@ -242,6 +248,8 @@ final class SubscriptionStore {
    * unless paid for before.
    */
   void suspend(DSLContext tx, UUID id, int failures, Instant graceEnds, Instant now) {
+    recordStatus(
+        tx, id, SubscriptionStatus.SUSPENDED, "every retry of the renewal payment declined", now);
     tx.update(SUBSCRIPTION)
         .set(SUBSCRIPTION.STATUS, SubscriptionStatus.SUSPENDED)
         .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
@@ -290,6 +298,12 @@ final class SubscriptionStore {
       ErrorCode failureCode,
       String failureReason,
       Instant now) {
+    recordStatus(
+        tx,
+        id,
+        status,
+        failureCode == null ? "cancelled" : failureCode + ": " + failureReason,
+        now);
     tx.update(SUBSCRIPTION)
         .set(SUBSCRIPTION.STATUS, status)
         .set(SUBSCRIPTION.FAILURE_CODE, failureCode)
@@ -299,6 +313,57 @@ final class SubscriptionStore {
         .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
         .execute();
     log.info("Subscription {} moved to {} {}", id, status, failureCode == null ? "" : failureCode);
+  }
+
+  /**
+   * Records the move of a subscription to {@code to} from the status it has now, read in the same
+   * statement; nothing when it has that status already. Called before the update that moves it.
+   */
+  private static void recordStatus(
+      DSLContext tx, UUID id, SubscriptionStatus to, String reason, Instant now) {
+    tx.insertInto(
+            SUBSCRIPTION_TRANSITION,
+            SUBSCRIPTION_TRANSITION.SUBSCRIPTION_ID,
+            SUBSCRIPTION_TRANSITION.FROM_STATUS,
+            SUBSCRIPTION_TRANSITION.TO_STATUS,
+            SUBSCRIPTION_TRANSITION.REASON,
+            SUBSCRIPTION_TRANSITION.RECORDED_AT)
+        .select(
+            DSL.select(
+                    SUBSCRIPTION.SUBSCRIPTION_ID,
+                    SUBSCRIPTION.STATUS,
+                    DSL.val(to, SUBSCRIPTION_TRANSITION.TO_STATUS),
+                    DSL.val(truncate(reason, 300), SUBSCRIPTION_TRANSITION.REASON),
+                    DSL.val(at(now), SUBSCRIPTION_TRANSITION.RECORDED_AT))
+                .from(SUBSCRIPTION)
+                .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+                .and(SUBSCRIPTION.STATUS.ne(to)))
+        .execute();
+  }
+
+  /** A page of a subscription's status transitions, newest first. */
+  List<SubscriptionTransition> subscriptionTransitions(
+      DSLContext tx, UUID subscriptionId, PageRequest page) {
+    return tx.selectFrom(SUBSCRIPTION_TRANSITION)
+        .where(SUBSCRIPTION_TRANSITION.SUBSCRIPTION_ID.eq(subscriptionId))
+        .orderBy(
+            SUBSCRIPTION_TRANSITION.RECORDED_AT.desc(),
+            SUBSCRIPTION_TRANSITION.TRANSITION_ID.desc())
+        .limit(page.size())
+        .offset(page.offset())
+        .fetch(
+            t ->
+                new SubscriptionTransition(
+                    t.getFromStatus(),
+                    t.getToStatus(),
+                    t.getRecordedAt().toInstant(),
+                    t.getReason()));
+  }
+
+  /** How many status transitions a subscription has. */
+  long subscriptionTransitionCount(DSLContext tx, UUID subscriptionId) {
+    return tx.fetchCount(
+        SUBSCRIPTION_TRANSITION, SUBSCRIPTION_TRANSITION.SUBSCRIPTION_ID.eq(subscriptionId));
   }
 
   // ---------------------------------------------------------------- instances

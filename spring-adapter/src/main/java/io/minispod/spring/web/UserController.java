@@ -15,7 +15,6 @@ import io.minispod.spring.web.Views.SubscriptionView;
 import io.minispod.spring.web.Views.TransitionView;
 import io.minispod.spring.web.Views.UpgradeOptionView;
 import io.minispod.subscription.InstanceService;
-import io.minispod.subscription.InstanceTransition;
 import io.minispod.subscription.Operation;
 import io.minispod.subscription.OperationService;
 import io.minispod.subscription.SubscriptionService;
@@ -23,6 +22,7 @@ import io.minispod.subscription.UpgradeService;
 import jakarta.validation.Valid;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -207,9 +207,25 @@ class UserController {
       @RequestParam(defaultValue = "20") int size) {
     String user = caller.userId();
     UUID instanceId = Ids.parse("instance", id);
-    Page<InstanceTransition> history = instances.history(user, instanceId, Pages.of(page, size));
+    return transitions(
+        instances.history(user, instanceId, Pages.of(page, size)), TransitionView::of);
+  }
+
+  @GetMapping("/subscriptions/{id}/history")
+  Map<String, Object> subscriptionHistory(
+      @PathVariable String id,
+      @RequestParam(defaultValue = "1") int page,
+      @RequestParam(defaultValue = "20") int size) {
+    String user = caller.userId();
+    UUID subscriptionId = Ids.parse("subscription", id);
+    return transitions(
+        subscriptions.history(user, subscriptionId, Pages.of(page, size)), TransitionView::of);
+  }
+
+  private static <T> Map<String, Object> transitions(
+      Page<T> history, Function<T, TransitionView> view) {
     return Envelope.page(
-        history.items().stream().map(TransitionView::of).toList(),
+        history.items().stream().map(view).toList(),
         history.page(),
         history.size(),
         history.total());

@@ -31,6 +31,7 @@ import io.minispod.subscription.ScheduledChange;
 import io.minispod.subscription.SubscribeConversion;
 import io.minispod.subscription.Subscription;
 import io.minispod.subscription.SubscriptionAnalytics;
+import io.minispod.subscription.SubscriptionTransition;
 import io.minispod.subscription.UpgradeAdoption;
 import io.minispod.subscription.UpgradeOption;
 import io.minispod.subscription.UpgradeRecommendation;
@@ -376,6 +377,10 @@ final class Views {
     static TransitionView of(InstanceTransition t) {
       return new TransitionView(
           t.from() == null ? null : t.from().name(), t.to().name(), t.at(), t.reason());
+    }
+
+    static TransitionView of(SubscriptionTransition t) {
+      return new TransitionView(t.from().name(), t.to().name(), t.at(), t.reason());
     }
   }
 

@@ -161,6 +161,15 @@ final class SubscriptionsOverTimeHttpIT {
     Http.Response again = http.post("carol", path(s) + "/reactivate", "{}");
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.code()).isEqualTo("CONFLICT");
+
+    JsonNode history = http.get("carol", path(s) + "/history?size=2").body();
+    assertThat(history.path("data").get(0).path("from").asString()).isEqualTo("PAST_DUE");
+    assertThat(history.path("data").get(0).path("to").asString()).isEqualTo("ACTIVE");
+    assertThat(history.path("data").get(1).path("to").asString()).isEqualTo("PAST_DUE");
+    assertThat(history.path("data").get(1).path("reason").asString())
+        .contains("renewal payment declined");
+    assertThat(history.path("meta").path("total").asInt()).isEqualTo(3);
+    assertThat(http.get("alice", path(s) + "/history").status()).isEqualTo(404);
   }
 
   /**
