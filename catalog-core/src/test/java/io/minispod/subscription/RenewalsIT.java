@@ -305,6 +305,80 @@ final class RenewalsIT {
     assertThat(node.quota.reconcile(false).drifts()).isEmpty();
   }
 
+  /** Dies once, just before committing the step it is armed for. */
+  static final class DiesBefore implements StepObserver {
+    volatile String kind;
+    volatile String step;
+
+    void arm(String kind, String step) {
+      this.kind = kind;
+      this.step = step;
+    }
+
+    @Override
+    public void beforeCommit(String kind, String step) {
+      if (kind.equals(this.kind) && step != null && step.equals(this.step)) {
+        this.kind = null;
+        throw new CrashRecoveryIT.SimulatedCrash("before committing " + kind + " " + step);
+      }
+    }
+  }
+
+  @Test
+  void dunning_aNodeDyingBeforeEachCommit_endsAsIfItHadNot_chargingOnceAndLeakingNothing() {
+    DiesBefore dies = new DiesBefore();
+    try (Platform doomed = node.anotherNode(db.newDataSource(4), b -> b.observer(dies))) {
+      String user = "user-" + UUID.randomUUID();
+      Subscription subscribed = node.subscribe().subscribe(user, service.slug(), "pro", "k");
+      UUID id = subscribed.id();
+      node.gateway.declineAccount(user, "card expired");
+      Instant due = subscribed.currentPeriod().end().plus(HOUR);
+
+      // The first decline's compensation dies before its commit: recorded once after recovery.
+      clock.set(due);
+      dies.arm("RENEW", "UNDO");
+      assertThatThrownBy(doomed.subscriptions::renewDue)
+          .isInstanceOf(CrashRecoveryIT.SimulatedCrash.class);
+      clock.advance(Duration.ofMinutes(3));
+      node.subscriptions.renewDue();
+      assertThat(node.subscribe().subscription(user, id).pastDue().attempts()).isEqualTo(1);
+
+      for (int retry = 2; retry <= 3; retry++) {
+        clock.set(node.subscribe().subscription(user, id).pastDue().nextRetryAt());
+        node.subscriptions.renewDue();
+      }
+      assertThat(node.subscribe().subscription(user, id).pastDue().attempts()).isEqualTo(3);
+
+      // The last decline dies after stopping the instance, before suspending: suspended once.
+      clock.set(node.subscribe().subscription(user, id).pastDue().nextRetryAt());
+      dies.arm("RENEW", "UNDO");
+      assertThatThrownBy(doomed.subscriptions::renewDue)
+          .isInstanceOf(CrashRecoveryIT.SimulatedCrash.class);
+      clock.advance(Duration.ofMinutes(3));
+      node.subscriptions.renewDue();
+      Subscription suspended = node.subscribe().subscription(user, id);
+      assertThat(suspended.status()).isEqualTo(SubscriptionStatus.SUSPENDED);
+      assertThat(suspended.pastDue().attempts()).isEqualTo(4);
+      assertThat(node.provisioner.isStopped(suspended.instance().id())).isTrue();
+
+      // A reactivation dies after its payment, before starting the instance: finished elsewhere.
+      node.gateway.clearRules();
+      dies.arm("RENEW", "START");
+      assertThatThrownBy(() -> doomed.subscribe().reactivate(user, id))
+          .isInstanceOf(CrashRecoveryIT.SimulatedCrash.class);
+      clock.advance(Duration.ofMinutes(3));
+      node.subscriptions.runDueWorkflows();
+
+      Subscription active = node.subscribe().subscription(user, id);
+      assertThat(active.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+      assertThat(active.instance().status()).isEqualTo(InstanceStatus.RUNNING);
+      assertThat(node.provisioner.isStopped(active.instance().id())).isFalse();
+      assertThat(paidCharges(id)).hasSize(2);
+      assertThat(planUsed("pro")).as("the one slot it held all along").isOne();
+      assertThat(node.quota.reconcile(false).drifts()).isEmpty();
+    }
+  }
+
   @Test
   void suspended_graceRunsOut_cancelledWithEverythingReleasedAndNothingRefunded() {
     node.subscriptions.close();
