@@ -182,6 +182,19 @@ final class BrokerHttpIT {
   }
 
   @Test
+  void provision_withMaintenanceInfo_is422MaintenanceInfoConflict_andKeepsNothing() {
+    String body =
+        "{\"service_id\":\"%s\",\"plan_id\":\"%s\",\"context\":{\"platform\":\"cloudfoundry\",\"space_guid\":\"%s\"},\"maintenance_info\":{\"version\":\"2.0.0\"}}"
+            .formatted(service.id(), plan(service, "basic"), UUID.randomUUID());
+
+    Answer answer =
+        osb.send("PUT", "/service_instances/maint-1?accepts_incomplete=true", body, Map.of());
+
+    assertOsbError(answer, 422, "MaintenanceInfoConflict", "maintenance_info");
+    assertThat(osb.fetch("maint-1").status()).isEqualTo(404);
+  }
+
+  @Test
   void provision_withoutAcceptsIncomplete_is422AsyncRequired() {
     Answer answer =
         osb.provision("sync-1", service.id().toString(), plan(service, "basic"), context, false);
