@@ -52,54 +52,6 @@ public record Instance(
   }
 
   /**
-   * An instance without backups.
-   *
-   * @param id the instance's id
-   * @param subscriptionId its subscription
-   * @param serviceSlug the service it runs
-   * @param planSlug the plan it is sized by
-   * @param status where it is in its life
-   * @param url where it is reachable, or {@code null}
-   * @param resources the plan's limits it runs with
-   * @param usage its latest measured usage, or {@code null}
-   * @param lastHealthCheck its latest health check, or {@code null}
-   * @param env the environment variables its owner set
-   * @param customDomain its custom domain, or {@code null}
-   * @param recommendation the plan its usage suggests, or {@code null}
-   * @param createdAt when it was created
-   */
-  public Instance(
-      UUID id,
-      UUID subscriptionId,
-      String serviceSlug,
-      String planSlug,
-      InstanceStatus status,
-      String url,
-      Resources resources,
-      ResourceUsage usage,
-      HealthCheck lastHealthCheck,
-      Map<String, String> env,
-      String customDomain,
-      UpgradeRecommendation recommendation,
-      Instant createdAt) {
-    this(
-        id,
-        subscriptionId,
-        serviceSlug,
-        planSlug,
-        status,
-        url,
-        resources,
-        usage,
-        lastHealthCheck,
-        env,
-        customDomain,
-        recommendation,
-        createdAt,
-        List.of());
-  }
-
-  /**
    * This instance with other backups.
    *
    * @param backups its backups, newest first

@@ -942,6 +942,7 @@ final class SubscriptionStore {
         env(tx, i.getInstanceId()),
         i.getCustomDomain(),
         recommendation,
-        i.getCreatedAt().toInstant());
+        i.getCreatedAt().toInstant(),
+        List.of());
   }
 }

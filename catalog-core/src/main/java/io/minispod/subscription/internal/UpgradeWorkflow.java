@@ -6,7 +6,6 @@ import io.minispod.catalog.Plan;
 import io.minispod.catalog.internal.db.tables.records.InstanceRecord;
 import io.minispod.catalog.internal.db.tables.records.SubscriptionRecord;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
-import io.minispod.provisioner.ProvisioningException;
 import io.minispod.quota.QuotaItem;
 import io.minispod.subscription.internal.workflow.Step;
 import io.minispod.subscription.internal.workflow.StepResult;
@@ -16,8 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An upgrade, started with what the new plan needs beyond the old one held apart: {@code CHARGE}
@@ -40,8 +37,6 @@ final class UpgradeWorkflow implements WorkflowKind {
   static final String KIND = "UPGRADE";
   static final String CHARGE = "CHARGE";
   static final String RESIZE = "RESIZE";
-
-  private static final Logger log = LoggerFactory.getLogger(UpgradeWorkflow.class);
 
   private final WorkflowSupport support;
   private final QuotaFootprint footprint;
@@ -131,7 +126,7 @@ final class UpgradeWorkflow implements WorkflowKind {
     Plan from = support.plan(s, w.getFromPlanId());
     if (instance.isPresent() && w.getChargeLineId() != null) {
       // Paid, so the resize may have begun: put the instance back to the old plan's size.
-      restoreSize(s, instance.get(), from);
+      support.restoreSize(s, instance.get(), from);
     }
     List<QuotaItem> oldItems = footprint.items(s.getUserId(), from);
     return StepResult.finish(
@@ -144,20 +139,5 @@ final class UpgradeWorkflow implements WorkflowKind {
           return support.workflows().finish(tx, held, WorkflowStatus.FAILED);
         },
         () -> support.quotaChanged(w.getFromPlanId(), w.getToPlanId(), s.getPlanId()));
-  }
-
-  /** Puts an instance back to its old plan's size where the platform allows it. */
-  private void restoreSize(SubscriptionRecord s, InstanceRecord instance, Plan from) {
-    try {
-      support.provisioner().resize(support.specs().spec(s, instance, from));
-    } catch (ProvisioningException e) {
-      if (e.retryable()) {
-        throw e;
-      }
-      log.warn(
-          "Instance {} keeps part of its new size after a failed upgrade: {}",
-          instance.getInstanceId(),
-          e.getMessage());
-    }
   }
 }

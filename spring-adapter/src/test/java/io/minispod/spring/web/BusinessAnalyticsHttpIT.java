@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minispod.subscription.Subscriptions;
 import io.minispod.testkit.MutableClock;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,21 +25,9 @@ final class BusinessAnalyticsHttpIT {
   private static RunningApp app;
   private static Http http;
 
-  /** The clock the auto-configuration takes instead of the system clock. */
-  @Configuration(proxyBeanMethods = false)
-  static class TestClock {
-    @Bean
-    Clock testClock() {
-      return CLOCK;
-    }
-  }
-
   @BeforeAll
   static void start() {
-    app =
-        RunningApp.start(
-            Map.of(
-                "spring.main.sources", TestClock.class.getName(), "minispod.background", "false"));
+    app = RunningApp.startAt(CLOCK, Map.of());
     http = app.http();
     Http.Response created =
         http.post(

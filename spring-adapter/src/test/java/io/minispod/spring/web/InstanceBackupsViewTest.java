@@ -35,7 +35,8 @@ final class InstanceBackupsViewTest {
         Map.of(),
         null,
         null,
-        CREATED);
+        CREATED,
+        List.of());
   }
 
   @Test

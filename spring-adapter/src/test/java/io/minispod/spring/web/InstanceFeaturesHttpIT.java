@@ -6,15 +6,12 @@ import io.minispod.provisioner.InMemoryProvisioner;
 import io.minispod.provisioner.ResourceUsage;
 import io.minispod.subscription.Subscriptions;
 import io.minispod.testkit.MutableClock;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,21 +27,9 @@ final class InstanceFeaturesHttpIT {
   private static RunningApp app;
   private static Http http;
 
-  /** The clock the auto-configuration takes instead of the system clock. */
-  @Configuration(proxyBeanMethods = false)
-  static class TestClock {
-    @Bean
-    Clock testClock() {
-      return CLOCK;
-    }
-  }
-
   @BeforeAll
   static void start() {
-    app =
-        RunningApp.start(
-            Map.of(
-                "spring.main.sources", TestClock.class.getName(), "minispod.background", "false"));
+    app = RunningApp.startAt(CLOCK, Map.of());
     http = app.http();
   }
 

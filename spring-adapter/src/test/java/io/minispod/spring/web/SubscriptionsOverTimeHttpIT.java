@@ -15,7 +15,6 @@ import io.minispod.subscription.Subscriptions;
 import io.minispod.subscription.UpgradeDecision;
 import io.minispod.subscription.UpgradePolicy;
 import io.minispod.testkit.MutableClock;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,13 +39,9 @@ final class SubscriptionsOverTimeHttpIT {
   private static RunningApp app;
   private static Http http;
 
-  /** The clock the auto-configuration takes instead of the system clock, and a host's policy. */
+  /** A host's policy: upgrades now, downgrades at the end of the term. */
   @Configuration(proxyBeanMethods = false)
-  static class TestClock {
-    @Bean
-    Clock testClock() {
-      return CLOCK;
-    }
+  static class TermEndPolicy {
 
     /** Upgrades now; downgrades at the end of the term. */
     @Bean
@@ -64,10 +59,7 @@ final class SubscriptionsOverTimeHttpIT {
 
   @BeforeAll
   static void start() {
-    app =
-        RunningApp.start(
-            Map.of(
-                "spring.main.sources", TestClock.class.getName(), "minispod.background", "false"));
+    app = RunningApp.startAt(CLOCK, Map.of("spring.main.sources", TermEndPolicy.class.getName()));
     http = app.http();
   }
 
