@@ -75,8 +75,13 @@ final class RenewalsIT {
     service = node.service(50, 50, 50);
   }
 
+  private final List<AutoCloseable> closing = new ArrayList<>();
+
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
+    for (AutoCloseable c : closing) {
+      c.close();
+    }
     node.close();
   }
 
@@ -208,12 +213,8 @@ final class RenewalsIT {
         .quote();
   }
 
-  /** What the gateway collected from a user, in order. */
   private List<Long> collected(String user) {
-    return node.gateway.charges().stream()
-        .filter(c -> user.equals(c.accountId()))
-        .map(c -> c.amount().minorUnits())
-        .toList();
+    return collected(node, user);
   }
 
   @Test
@@ -555,125 +556,143 @@ final class RenewalsIT {
 
   @Test
   void downgradeAtTermEnd_isScheduled_thenAppliedByTheRenewal_atTheNewPrice_withQuotaSwapped() {
-    node.subscriptions.close();
-    try (Platform permissive =
-        node.anotherNode(db.newDataSource(4), b -> b.upgradePolicy(DOWNGRADES_AT_TERM_END))) {
-      ServiceDefinition even = sameStorageService(permissive, 50);
-      String user = "user-" + UUID.randomUUID();
-      Subscription pro = permissive.subscribe().subscribe(user, even.slug(), "pro", "k");
-      int chargesBefore = permissive.gateway.charges().size();
+    Scheduled down = downgradeScheduled(50);
+    Platform permissive = down.node();
+    Subscription pro = down.pro();
 
-      UpgradeOption basicOption =
-          permissive.subscriptions.upgrades().options(user, pro.id()).stream()
-              .filter(o -> o.plan().slug().equals("basic"))
-              .findFirst()
-              .orElseThrow();
-      Subscription scheduled =
-          permissive.subscriptions.upgrades().upgrade(user, pro.id(), "basic", "down-1");
+    UpgradeOption basicOption =
+        permissive.subscriptions.upgrades().options(down.user(), pro.id()).stream()
+            .filter(o -> o.plan().slug().equals("basic"))
+            .findFirst()
+            .orElseThrow();
 
-      assertThat(basicOption.quote()).isNull();
-      assertThat(basicOption.effectiveAt()).isEqualTo(pro.currentPeriod().end());
-      assertThat(scheduled.plan().slug()).isEqualTo("pro");
-      assertThat(scheduled.scheduledChange().plan().slug()).isEqualTo("basic");
-      assertThat(scheduled.scheduledChange().effectiveAt()).isEqualTo(pro.currentPeriod().end());
-      assertThat(permissive.gateway.charges()).hasSize(chargesBefore);
-      assertThat(used(permissive, even, "basic")).isZero();
+    assertThat(basicOption.quote()).isNull();
+    assertThat(basicOption.effectiveAt()).isEqualTo(pro.currentPeriod().end());
+    assertThat(down.scheduled().plan().slug()).isEqualTo("pro");
+    assertThat(down.scheduled().scheduledChange().plan().slug()).isEqualTo("basic");
+    assertThat(down.scheduled().scheduledChange().effectiveAt())
+        .isEqualTo(pro.currentPeriod().end());
+    assertThat(collected(permissive, down.user())).as("nothing charged to schedule").hasSize(1);
+    assertThat(used(permissive, down.service(), "basic")).isZero();
 
-      clock.set(pro.currentPeriod().end().plus(HOUR));
-      permissive.subscriptions.renewDue();
+    clock.set(pro.currentPeriod().end().plus(HOUR));
+    permissive.subscriptions.renewDue();
 
-      Subscription renewed = permissive.subscribe().subscription(user, pro.id());
-      assertThat(renewed.plan().slug()).isEqualTo("basic");
-      assertThat(renewed.scheduledChange()).isNull();
-      assertThat(renewed.currentPeriod().start()).isEqualTo(pro.currentPeriod().end());
-      assertThat(renewed.amountPaid()).isEqualTo(100_000);
-      assertThat(permissive.provisioner.instance(renewed.instance().id()).orElseThrow().app())
-          .satisfies(app -> assertThat(app.resources().cpuMillicores()).isEqualTo(500));
-      assertThat(used(permissive, even, "basic")).isOne();
-      assertThat(used(permissive, even, "pro")).isZero();
-      assertThat(permissive.quota.reconcile(false).drifts()).isEmpty();
-      // The analytics see the applied change as contraction in the month it happened.
-      YearMonth month = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
-      Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-      assertThat(
-              permissive
-                  .subscriptions
-                  .analytics()
-                  .recurringRevenue(monthStart, clock.instant(), even.slug()))
-          .filteredOn(r -> r.month().equals(month))
-          .singleElement()
-          .satisfies(
-              r -> {
-                assertThat(r.contractionMrr()).isEqualTo(150_000);
-                assertThat(r.mrr()).isEqualTo(100_000);
-              });
-    }
+    Subscription renewed = permissive.subscribe().subscription(down.user(), pro.id());
+    assertThat(renewed.plan().slug()).isEqualTo("basic");
+    assertThat(renewed.scheduledChange()).isNull();
+    assertThat(renewed.currentPeriod().start()).isEqualTo(pro.currentPeriod().end());
+    assertThat(renewed.amountPaid()).isEqualTo(100_000);
+    assertThat(permissive.provisioner.instance(renewed.instance().id()).orElseThrow().app())
+        .satisfies(app -> assertThat(app.resources().cpuMillicores()).isEqualTo(500));
+    assertThat(used(permissive, down.service(), "basic")).isOne();
+    assertThat(used(permissive, down.service(), "pro")).isZero();
+    assertThat(permissive.quota.reconcile(false).drifts()).isEmpty();
+    // The analytics see the applied change as contraction in the month it happened.
+    YearMonth month = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
+    Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    assertThat(
+            permissive
+                .subscriptions
+                .analytics()
+                .recurringRevenue(monthStart, clock.instant(), down.service().slug()))
+        .filteredOn(r -> r.month().equals(month))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.contractionMrr()).isEqualTo(150_000);
+              assertThat(r.mrr()).isEqualTo(100_000);
+            });
   }
 
   @Test
   void scheduledChange_withdrawn_renewsThePlanItWasOn() {
-    node.subscriptions.close();
-    try (Platform permissive =
-        node.anotherNode(db.newDataSource(4), b -> b.upgradePolicy(DOWNGRADES_AT_TERM_END))) {
-      ServiceDefinition even = sameStorageService(permissive, 50);
-      String user = "user-" + UUID.randomUUID();
-      Subscription pro = permissive.subscribe().subscribe(user, even.slug(), "pro", "k");
-      permissive.subscriptions.upgrades().upgrade(user, pro.id(), "basic", "down-1");
+    Scheduled down = downgradeScheduled(50);
 
-      Subscription withdrawn =
-          permissive.subscriptions.upgrades().withdrawScheduledChange(user, pro.id());
-      clock.set(pro.currentPeriod().end().plus(HOUR));
-      permissive.subscriptions.renewDue();
+    Subscription withdrawn =
+        down.node().subscriptions.upgrades().withdrawScheduledChange(down.user(), down.pro().id());
+    clock.set(down.pro().currentPeriod().end().plus(HOUR));
+    down.node().subscriptions.renewDue();
 
-      assertThat(withdrawn.scheduledChange()).isNull();
-      Subscription renewed = permissive.subscribe().subscription(user, pro.id());
-      assertThat(renewed.plan().slug()).isEqualTo("pro");
-      assertThat(renewed.amountPaid()).isEqualTo(250_000);
-    }
+    assertThat(withdrawn.scheduledChange()).isNull();
+    Subscription renewed = down.node().subscribe().subscription(down.user(), down.pro().id());
+    assertThat(renewed.plan().slug()).isEqualTo("pro");
+    assertThat(renewed.amountPaid()).isEqualTo(250_000);
   }
 
   @Test
   void scheduledChange_toAPlanFullAtRenewal_isDropped_andThePlanItWasOnIsRenewed() {
-    node.subscriptions.close();
-    try (Platform permissive =
-        node.anotherNode(db.newDataSource(4), b -> b.upgradePolicy(DOWNGRADES_AT_TERM_END))) {
-      ServiceDefinition even = sameStorageService(permissive, 1);
-      String user = "user-" + UUID.randomUUID();
-      Subscription pro = permissive.subscribe().subscribe(user, even.slug(), "pro", "k");
-      permissive.subscriptions.upgrades().upgrade(user, pro.id(), "basic", "down-1");
-      permissive.subscribe().subscribe("other-" + UUID.randomUUID(), even.slug(), "basic", "k");
+    Scheduled down = downgradeScheduled(1);
+    Platform permissive = down.node();
+    permissive
+        .subscribe()
+        .subscribe("other-" + UUID.randomUUID(), down.service().slug(), "basic", "k");
 
-      clock.set(pro.currentPeriod().end().plus(HOUR));
-      permissive.subscriptions.renewDue();
+    clock.set(down.pro().currentPeriod().end().plus(HOUR));
+    permissive.subscriptions.renewDue();
 
-      Subscription renewed = permissive.subscribe().subscription(user, pro.id());
-      assertThat(renewed.status()).isEqualTo(SubscriptionStatus.ACTIVE);
-      assertThat(renewed.plan().slug()).isEqualTo("pro");
-      assertThat(renewed.scheduledChange()).isNull();
-      assertThat(renewed.currentPeriod().start()).isEqualTo(pro.currentPeriod().end());
-      assertThat(renewed.amountPaid()).isEqualTo(250_000);
-      assertThat(used(permissive, even, "basic")).isOne();
-      assertThat(permissive.quota.reconcile(false).drifts()).isEmpty();
-    }
+    Subscription renewed = permissive.subscribe().subscription(down.user(), down.pro().id());
+    assertThat(renewed.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+    assertThat(renewed.plan().slug()).isEqualTo("pro");
+    assertThat(renewed.scheduledChange()).isNull();
+    assertThat(renewed.currentPeriod().start()).isEqualTo(down.pro().currentPeriod().end());
+    assertThat(renewed.amountPaid()).isEqualTo(250_000);
+    assertThat(used(permissive, down.service(), "basic")).isOne();
+    assertThat(permissive.quota.reconcile(false).drifts()).isEmpty();
   }
 
   @Test
   void downgradeAtTermEnd_toLessStorage_isRefusedAsStorageCannotShrink() {
-    node.subscriptions.close();
-    try (Platform permissive =
-        node.anotherNode(db.newDataSource(4), b -> b.upgradePolicy(DOWNGRADES_AT_TERM_END))) {
-      String user = "user-" + UUID.randomUUID();
-      Subscription pro = permissive.subscribe().subscribe(user, service.slug(), "pro", "k");
+    Platform permissive = permissiveNode();
+    String user = "user-" + UUID.randomUUID();
+    Subscription pro = permissive.subscribe().subscribe(user, service.slug(), "pro", "k");
 
-      assertThatThrownBy(
-              () -> permissive.subscriptions.upgrades().upgrade(user, pro.id(), "basic", "d"))
-          .isInstanceOfSatisfying(
-              InvalidPlanException.class,
-              e -> assertThat(e.reason()).isEqualTo(InvalidPlanException.STORAGE_CANNOT_SHRINK));
-      assertThat(permissive.subscriptions.upgrades().options(user, pro.id()))
-          .extracting(o -> o.plan().slug())
-          .containsExactly("business");
-    }
+    assertThatThrownBy(
+            () -> permissive.subscriptions.upgrades().upgrade(user, pro.id(), "basic", "d"))
+        .isInstanceOfSatisfying(
+            InvalidPlanException.class,
+            e -> assertThat(e.reason()).isEqualTo(InvalidPlanException.STORAGE_CANNOT_SHRINK));
+    assertThat(permissive.subscriptions.upgrades().options(user, pro.id()))
+        .extracting(o -> o.plan().slug())
+        .containsExactly("business");
+  }
+
+  /**
+   * A pro subscription on a node whose policy downgrades at the end of the term, to a service whose
+   * plans keep one volume size, with a downgrade to basic scheduled.
+   */
+  private record Scheduled(
+      Platform node,
+      ServiceDefinition service,
+      String user,
+      Subscription pro,
+      Subscription scheduled) {}
+
+  private Scheduled downgradeScheduled(long basicCapacity) {
+    Platform permissive = permissiveNode();
+    ServiceDefinition even = sameStorageService(permissive, basicCapacity);
+    String user = "user-" + UUID.randomUUID();
+    Subscription pro = permissive.subscribe().subscribe(user, even.slug(), "pro", "k");
+    Subscription scheduled =
+        permissive.subscriptions.upgrades().upgrade(user, pro.id(), "basic", "down-1");
+    return new Scheduled(permissive, even, user, pro, scheduled);
+  }
+
+  /** This test's node replaced by one whose policy downgrades at the end of the term. */
+  private Platform permissiveNode() {
+    node.subscriptions.close();
+    Platform permissive =
+        node.anotherNode(db.newDataSource(4), b -> b.upgradePolicy(DOWNGRADES_AT_TERM_END));
+    closing.add(permissive);
+    return permissive;
+  }
+
+  /** What the gateway collected from a user on a node, in order. */
+  private static List<Long> collected(Platform on, String user) {
+    return on.gateway.charges().stream()
+        .filter(c -> user.equals(c.accountId()))
+        .map(c -> c.amount().minorUnits())
+        .toList();
   }
 
   private static long used(Platform on, ServiceDefinition service, String planSlug) {
