@@ -7,10 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /** Which platform-chosen binding ids bind which instance ids. */
 final class BindingStore {
@@ -21,8 +18,8 @@ final class BindingStore {
   private final DSLContext dsl;
   private final Clock clock;
 
-  BindingStore(DataSource dataSource, Clock clock) {
-    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+  BindingStore(DSLContext dsl, Clock clock) {
+    this.dsl = dsl;
     this.clock = clock;
   }
 

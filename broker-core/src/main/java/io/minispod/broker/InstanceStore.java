@@ -8,10 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * The mapping of platform-chosen instance ids to subscriptions. Each write is one statement; the
@@ -53,8 +50,8 @@ final class InstanceStore {
   private final DSLContext dsl;
   private final Clock clock;
 
-  InstanceStore(DataSource dataSource, Clock clock) {
-    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+  InstanceStore(DSLContext dsl, Clock clock) {
+    this.dsl = dsl;
     this.clock = clock;
   }
 

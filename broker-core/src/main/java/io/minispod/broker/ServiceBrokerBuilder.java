@@ -5,6 +5,10 @@ import io.minispod.provisioner.BindingCredentials;
 import io.minispod.subscription.Subscriptions;
 import java.time.Clock;
 import java.util.Objects;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
 
 /** Configures a {@link ServiceBroker}; every setting has a ready default. */
 public final class ServiceBrokerBuilder {
@@ -49,12 +53,16 @@ public final class ServiceBrokerBuilder {
    * @return the broker
    */
   public ServiceBroker build() {
+    // One jOOQ context for both stores, configured as the other modules' are.
+    DSLContext dsl =
+        DSL.using(
+            catalog.dataSource(), SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
     return new DefaultServiceBroker(
         catalog.service(),
         catalog.port(),
         subscriptions,
-        new InstanceStore(catalog.dataSource(), clock),
-        new BindingStore(catalog.dataSource(), clock),
+        new InstanceStore(dsl, clock),
+        new BindingStore(dsl, clock),
         bindingCredentials);
   }
 }

@@ -47,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,43 +182,40 @@ final class SubscriptionStore {
 
   void activate(DSLContext tx, UUID id, long amountPaid, Instant now) {
     recordStatus(tx, id, SubscriptionStatus.ACTIVE, "paid and set up", now);
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
-        .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
-        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
-        .set(SUBSCRIPTION.UPDATED_AT, at(now))
-        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
-        .execute();
+    changed(
+        tx.update(SUBSCRIPTION)
+            .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
+            .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid),
+        id,
+        now);
     log.info("Subscription {} moved to ACTIVE", id);
   }
 
   void changePlan(DSLContext tx, UUID id, UUID planId, long amountPaid, Instant now) {
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.PLAN_ID, planId)
-        .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
-        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
-        .set(SUBSCRIPTION.UPDATED_AT, at(now))
-        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
-        .execute();
+    changed(
+        tx.update(SUBSCRIPTION)
+            .set(SUBSCRIPTION.PLAN_ID, planId)
+            .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid),
+        id,
+        now);
     log.info("Subscription {} moved to plan {}", id, planId);
   }
 
   /** Rolls a subscription into the period a renewal paid for: active again, with nothing owed. */
   void renewed(DSLContext tx, UUID id, BillingPeriod next, long amountPaid, Instant now) {
     recordStatus(tx, id, SubscriptionStatus.ACTIVE, "renewal paid", now);
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
-        .set(SUBSCRIPTION.PERIOD_START, at(next.start()))
-        .set(SUBSCRIPTION.PERIOD_END, at(next.end()))
-        .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
-        .set(SUBSCRIPTION.RENEWAL_FAILURES, 0)
-        .setNull(SUBSCRIPTION.PAST_DUE_SINCE)
-        .setNull(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT)
-        .setNull(SUBSCRIPTION.SUSPENDED_AT)
-        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
-        .set(SUBSCRIPTION.UPDATED_AT, at(now))
-        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
-        .execute();
+    changed(
+        tx.update(SUBSCRIPTION)
+            .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
+            .set(SUBSCRIPTION.PERIOD_START, at(next.start()))
+            .set(SUBSCRIPTION.PERIOD_END, at(next.end()))
+            .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid)
+            .set(SUBSCRIPTION.RENEWAL_FAILURES, 0)
+            .setNull(SUBSCRIPTION.PAST_DUE_SINCE)
+            .setNull(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT)
+            .setNull(SUBSCRIPTION.SUSPENDED_AT),
+        id,
+        now);
     log.info("Subscription {} renewed for {}", id, next);
   }
 
@@ -227,15 +225,14 @@ final class SubscriptionStore {
   void pastDue(DSLContext tx, UUID id, int failures, Instant since, Instant retryAt, Instant now) {
     recordStatus(
         tx, id, SubscriptionStatus.PAST_DUE, "renewal payment declined (" + failures + ")", now);
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.PAST_DUE)
-        .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
-        .set(SUBSCRIPTION.PAST_DUE_SINCE, at(since))
-        .set(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT, at(retryAt))
-        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
-        .set(SUBSCRIPTION.UPDATED_AT, at(now))
-        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
-        .execute();
+    changed(
+        tx.update(SUBSCRIPTION)
+            .set(SUBSCRIPTION.STATUS, SubscriptionStatus.PAST_DUE)
+            .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
+            .set(SUBSCRIPTION.PAST_DUE_SINCE, at(since))
+            .set(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT, at(retryAt)),
+        id,
+        now);
     log.info(
         "Subscription {} is past due after {} declined renewal(s); next try at {}",
         id,
@@ -250,27 +247,21 @@ final class SubscriptionStore {
   void suspend(DSLContext tx, UUID id, int failures, Instant graceEnds, Instant now) {
     recordStatus(
         tx, id, SubscriptionStatus.SUSPENDED, "every retry of the renewal payment declined", now);
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.STATUS, SubscriptionStatus.SUSPENDED)
-        .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
-        .set(SUBSCRIPTION.PAST_DUE_SINCE, coalesce(SUBSCRIPTION.PAST_DUE_SINCE, at(now)))
-        .set(SUBSCRIPTION.SUSPENDED_AT, at(now))
-        .set(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT, at(graceEnds))
-        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
-        .set(SUBSCRIPTION.UPDATED_AT, at(now))
-        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
-        .execute();
+    changed(
+        tx.update(SUBSCRIPTION)
+            .set(SUBSCRIPTION.STATUS, SubscriptionStatus.SUSPENDED)
+            .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
+            .set(SUBSCRIPTION.PAST_DUE_SINCE, coalesce(SUBSCRIPTION.PAST_DUE_SINCE, at(now)))
+            .set(SUBSCRIPTION.SUSPENDED_AT, at(now))
+            .set(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT, at(graceEnds)),
+        id,
+        now);
     log.info("Subscription {} is suspended until {}", id, graceEnds);
   }
 
   /** Schedules a plan change for the end of the term, or withdraws it ({@code planId} null). */
   void scheduleChange(DSLContext tx, UUID id, UUID planId, Instant now) {
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.SCHEDULED_PLAN_ID, planId)
-        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
-        .set(SUBSCRIPTION.UPDATED_AT, at(now))
-        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
-        .execute();
+    changed(tx.update(SUBSCRIPTION).set(SUBSCRIPTION.SCHEDULED_PLAN_ID, planId), id, now);
     log.info(
         "Subscription {} {}",
         id,
@@ -279,12 +270,7 @@ final class SubscriptionStore {
 
   /** Schedules, or takes back, the cancel of a subscription at the end of its paid period. */
   void cancelAtPeriodEnd(DSLContext tx, UUID id, boolean cancel, Instant now) {
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.CANCEL_AT_PERIOD_END, cancel)
-        .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
-        .set(SUBSCRIPTION.UPDATED_AT, at(now))
-        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
-        .execute();
+    changed(tx.update(SUBSCRIPTION).set(SUBSCRIPTION.CANCEL_AT_PERIOD_END, cancel), id, now);
     log.info(
         "Subscription {} {} at the end of its period",
         id,
@@ -304,15 +290,26 @@ final class SubscriptionStore {
         status,
         failureCode == null ? "cancelled" : failureCode + ": " + failureReason,
         now);
-    tx.update(SUBSCRIPTION)
-        .set(SUBSCRIPTION.STATUS, status)
-        .set(SUBSCRIPTION.FAILURE_CODE, failureCode)
-        .set(SUBSCRIPTION.FAILURE_REASON, truncate(failureReason, 500))
+    changed(
+        tx.update(SUBSCRIPTION)
+            .set(SUBSCRIPTION.STATUS, status)
+            .set(SUBSCRIPTION.FAILURE_CODE, failureCode)
+            .set(SUBSCRIPTION.FAILURE_REASON, truncate(failureReason, 500)),
+        id,
+        now);
+    log.info("Subscription {} moved to {} {}", id, status, failureCode == null ? "" : failureCode);
+  }
+
+  /**
+   * Runs an update of one subscription's row that also counts its version and dates the change: the
+   * tail every change of a subscription shares.
+   */
+  private static void changed(UpdateSetMoreStep<SubscriptionRecord> update, UUID id, Instant now) {
+    update
         .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
         .set(SUBSCRIPTION.UPDATED_AT, at(now))
         .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
         .execute();
-    log.info("Subscription {} moved to {} {}", id, status, failureCode == null ? "" : failureCode);
   }
 
   /**
