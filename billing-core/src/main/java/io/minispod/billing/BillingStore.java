@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Currency;
@@ -115,6 +116,17 @@ final class BillingStore {
    * @return whether the line was inserted
    */
   boolean insert(DSLContext tx, NewLine line) {
+    return insert(tx, line, Attempt.NONE);
+  }
+
+  /**
+   * Inserts a line, already claimed for {@code attempt} (or not, with {@link Attempt#NONE}), and
+   * its tags, unless a line with its idempotency key exists (or is being inserted by a concurrent
+   * transaction, which this then waits for).
+   *
+   * @return whether the line was inserted
+   */
+  boolean insert(DSLContext tx, NewLine line, Attempt attempt) {
     int rows =
         tx.insertInto(LEDGER_LINE)
             .set(LEDGER_LINE.LINE_ID, line.id())
@@ -134,6 +146,10 @@ final class BillingStore {
             .set(
                 LEDGER_LINE.SETTLED_AT,
                 line.status() == LineStatus.PENDING ? null : at(line.createdAt()))
+            .set(LEDGER_LINE.ATTEMPT_NO, attempt.number())
+            .set(
+                LEDGER_LINE.ATTEMPT_EXPIRES_AT,
+                attempt.expiresAt() == null ? null : at(attempt.expiresAt()))
             .onConflict(LEDGER_LINE.IDEMPOTENCY_KEY)
             .doNothing()
             .execute();
@@ -265,6 +281,37 @@ final class BillingStore {
         .where(LEDGER_LINE.LINE_ID.eq(lineId))
         .and(LEDGER_LINE.ATTEMPT_NO.eq(number))
         .execute();
+  }
+
+  /**
+   * A line as {@link #settleAttempt} or {@link #settle} leave it once they record an answer, built
+   * without reading it back.
+   */
+  static BillingLine answered(
+      BillingLine line, LineStatus status, String paymentId, String failureReason, Instant at) {
+    return new BillingLine(
+        line.id(),
+        line.accountId(),
+        line.type(),
+        line.amount(),
+        line.reference(),
+        line.period(),
+        status,
+        paymentId,
+        truncate(failureReason),
+        line.idempotencyKey(),
+        line.relatedLineId(),
+        line.description(),
+        line.createdAt(),
+        status.isSettled() ? at : null);
+  }
+
+  /**
+   * An instant cut to what a {@code timestamp(6)} column keeps, the microsecond, so that a line
+   * built in memory with it equals the line stored.
+   */
+  static Instant stored(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.MICROS);
   }
 
   /** Records the gateway's answer on a line (a proration credit, with its charge's answer). */

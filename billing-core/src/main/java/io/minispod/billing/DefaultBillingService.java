@@ -120,10 +120,10 @@ final class DefaultBillingService implements BillingService {
             request.period().start(),
             request.period().end(),
             request.description());
-    StoredLine written =
+    Written written =
         transact(
             tx -> {
-              Instant now = clock.instant();
+              Instant now = BillingStore.stored(clock.instant());
               boolean free = request.amount().isZero();
               NewLine line =
                   new NewLine(
@@ -139,13 +139,25 @@ final class DefaultBillingService implements BillingService {
                       null,
                       request.description(),
                       now);
-              if (store.insert(tx, line)) {
-                return new StoredLine(line.toLine(), fingerprint);
+              // A new line to pay is written claimed for the first gateway attempt, which saves
+              // the claim's own transaction; a crash before the answer leaves a claim that lapses.
+              Attempt first = free ? Attempt.NONE : new Attempt(1, now.plus(settlement.claim()));
+              if (store.insert(tx, line, first)) {
+                return new Written(line.toLine(), first.number() > 0);
               }
-              return existing(tx, request.idempotencyKey(), type, fingerprint);
+              return new Written(
+                  existing(tx, request.idempotencyKey(), type, fingerprint).line(), false);
             });
-    return paidOrThrow(settleIfOpen(written.line()).lead(), LineStatus.PAID);
+    Settled settled =
+        written.claimedHere()
+            ? attempt(new Claim.Taken(written.line(), List.of(), null, 1))
+                .orElseGet(() -> settle(written.line().id(), false).orElseThrow())
+            : settleIfOpen(written.line());
+    return paidOrThrow(settled.lead(), LineStatus.PAID);
   }
+
+  /** A charge as written or found, and whether this call claimed its first gateway attempt. */
+  private record Written(BillingLine line, boolean claimedHere) {}
 
   // ---------------------------------------------------------------- upgrades
 
@@ -581,7 +593,8 @@ final class DefaultBillingService implements BillingService {
   /** The record step: the answer on the lead line and its credit, fenced by the attempt number. */
   private Optional<Settled> record(DSLContext tx, Claim.Taken taken, PaymentResult result) {
     BillingLine lead = taken.lead();
-    Instant now = clock.instant();
+    // As precise as the column, so that the line returned equals the line stored.
+    Instant now = BillingStore.stored(clock.instant());
     LineStatus leadStatus =
         statusOf(result, lead.type() == LineType.REFUND ? LineStatus.REFUNDED : LineStatus.PAID);
     if (!store.settleAttempt(
@@ -590,14 +603,10 @@ final class DefaultBillingService implements BillingService {
     }
     List<BillingLine> settledCredits = new ArrayList<>();
     for (BillingLine credit : taken.credits()) {
-      store.settle(
-          tx,
-          credit.id(),
-          statusOf(result, LineStatus.CREDITED),
-          result.paymentId(),
-          result.reason(),
-          now);
-      settledCredits.add(store.byId(tx, credit.id()).orElseThrow().line());
+      LineStatus creditStatus = statusOf(result, LineStatus.CREDITED);
+      store.settle(tx, credit.id(), creditStatus, result.paymentId(), result.reason(), now);
+      settledCredits.add(
+          BillingStore.answered(credit, creditStatus, result.paymentId(), result.reason(), now));
     }
     if (result.isApproved()) {
       log.info(
@@ -617,7 +626,10 @@ final class DefaultBillingService implements BillingService {
           result.reason());
     }
     return Optional.of(
-        new Settled(store.byId(tx, lead.id()).orElseThrow().line(), settledCredits, true));
+        new Settled(
+            BillingStore.answered(lead, leadStatus, result.paymentId(), result.reason(), now),
+            settledCredits,
+            true));
   }
 
   /** Gives an attempt's claim up, best effort: if this fails, the claim lapses instead. */

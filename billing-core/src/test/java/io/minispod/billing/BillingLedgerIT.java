@@ -12,6 +12,7 @@ import io.minispod.ValidationException;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.UUID;
@@ -62,6 +63,25 @@ final class BillingLedgerIT {
               assertThat(call.idempotencyKey()).isEqualTo("subscribe-" + account);
             });
     assertThat(db.dsl().fetchCount(LINE_TAG, LINE_TAG.LINE_ID.eq(line.id()))).isEqualTo(2);
+  }
+
+  @Test
+  void charge_onAClockFinerThanTheColumn_returnsTheLinesExactlyAsStored() {
+    // A charge's answer is built without reading its line back: it must still be what is stored.
+    clock.set(Instant.parse("2026-04-01T03:00:00.123456789Z"));
+    BillingLine paid = billing.charge(subscribe("sub-1", 250_000, "paid-" + account));
+    gateway.declineAccount(account, "card declined");
+    PaymentFailedException declined =
+        catchThrowableOfType(
+            () -> billing.charge(subscribe("sub-2", 250_000, "declined-" + account)),
+            PaymentFailedException.class);
+
+    assertThat(paid.createdAt()).isEqualTo(Instant.parse("2026-04-01T03:00:00.123456Z"));
+    assertThat(paid.settledAt()).isEqualTo(paid.createdAt());
+    assertThat(billing.line(paid.id())).isEqualTo(paid);
+    BillingLine stored = billing.line(declined.lineId());
+    assertThat(stored.status()).isEqualTo(LineStatus.DECLINED);
+    assertThat(stored.failureReason()).isEqualTo(declined.reason()).isEqualTo("card declined");
   }
 
   @Test
