@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -113,49 +114,59 @@ final class DefaultSubscriptionService implements SubscriptionService {
 
     Request request =
         Request.of(SubscribeWorkflow.KIND, idempotencyKey, userId, serviceSlug, planSlug);
-    Optional<SubscriptionRecord> earlier =
-        operations.read(tx -> store.byIdempotencyKey(tx, userId, idempotencyKey));
-    if (earlier.isPresent()) {
-      return replay(earlier.get(), request);
+    // A retry with a key used before is told apart by the key's unique index when it claims the
+    // service, or on the way to a refusal (its service or plan may have gone since), so that a
+    // first request pays no look-up for it.
+    Supplier<Optional<Launch>> replay =
+        () ->
+            operations
+                .read(tx -> store.byIdempotencyKey(tx, userId, idempotencyKey))
+                .map(first -> replay(first, request));
+    Optional<ServiceStructure> found = catalog.activeService(serviceSlug);
+    if (found.isEmpty()) {
+      return replay.get().orElseThrow(() -> CatalogNotFoundException.service(serviceSlug));
     }
-    ServiceStructure service = activeService(serviceSlug);
+    ServiceStructure service = found.get();
     // (analytics) a request refused before anything is kept is still an attempt: recorded here
-    BiFunction<UUID, RuntimeException, RuntimeException> refused =
+    BiFunction<UUID, RuntimeException, Launch> refused =
         (planId, refusal) ->
-            SubscribeAttempts.refused(
-                dsl,
-                userId,
-                idempotencyKey,
-                service.definition().id(),
-                planSlug,
-                planId,
-                refusal,
-                clock.instant());
-    Plan plan =
-        service
-            .plan(planSlug)
-            .orElseThrow(
-                () ->
-                    refused.apply(
-                        null,
-                        new InvalidPlanException(
-                            serviceSlug, planSlug, InvalidPlanException.UNKNOWN_PLAN)));
+            replay
+                .get()
+                .orElseThrow(
+                    () ->
+                        SubscribeAttempts.refused(
+                            dsl,
+                            userId,
+                            idempotencyKey,
+                            service.definition().id(),
+                            planSlug,
+                            planId,
+                            refusal,
+                            clock.instant()));
+    Optional<Plan> chosen = service.plan(planSlug);
+    if (chosen.isEmpty()) {
+      return refused.apply(
+          null, new InvalidPlanException(serviceSlug, planSlug, InvalidPlanException.UNKNOWN_PLAN));
+    }
+    Plan plan = chosen.get();
     if (!plan.active()) {
-      throw refused.apply(
+      return refused.apply(
           plan.id(),
           new InvalidPlanException(serviceSlug, planSlug, UpgradeDecision.INACTIVE_PLAN));
     }
     UUID subscriptionId = UUID.randomUUID();
     Instant now = clock.instant();
     BillingPeriod period = billing.cycleStartingAt(now, plan.price().interval()).period(0);
-    // 1. Claim the service for the user: the subscription row's unique index settles concurrent
-    //    duplicates at once, before any quota is touched.
+    // 1. Claim the service for the user: the subscription row's unique indexes settle concurrent
+    //    duplicates (and reuses of the key) at once, before any quota is touched.
     try {
       store.insertSubscription(
           dsl, subscriptionId, userId, plan, period, idempotencyKey, request.fingerprint(), now);
     } catch (DataAccessException e) {
-      if ("subscription_one_live_per_service".equals(DatabaseFailures.violatedUnique(e))) {
-        throw refused.apply(
+      String constraint = DatabaseFailures.violatedUnique(e);
+      if ("subscription_one_live_per_service".equals(constraint)) {
+        // The live subscription may be this request's own, from an earlier use of its key.
+        return refused.apply(
             plan.id(),
             duplicate(
                 operations
@@ -163,10 +174,8 @@ final class DefaultSubscriptionService implements SubscriptionService {
                     .orElseThrow(() -> DatabaseFailures.internal(e)),
                 service));
       }
-      if ("subscription_idempotency_unique".equals(DatabaseFailures.violatedUnique(e))) {
-        return replay(
-            operations.read(tx -> store.byIdempotencyKey(tx, userId, idempotencyKey)).orElseThrow(),
-            request);
+      if ("subscription_idempotency_unique".equals(constraint)) {
+        return replay.get().orElseThrow(() -> DatabaseFailures.internal(e));
       }
       throw DatabaseFailures.internal(e);
     }
