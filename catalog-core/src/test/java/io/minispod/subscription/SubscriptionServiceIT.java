@@ -264,6 +264,27 @@ final class SubscriptionServiceIT {
   }
 
   @Test
+  void subscribe_sameKeyAfterThePlanAndServiceWent_stillReturnsTheFirstResult() {
+    String user = user();
+    String key = key();
+    Subscription first = platform.subscribe().subscribe(user, service.slug(), "basic", key);
+    Plan basic = platform.catalog.admin().listPlans(service.id()).get(0).plan();
+    platform
+        .catalog
+        .admin()
+        .updatePlan(service.id(), basic.id(), PlanUpdate.builder().active(false).build());
+
+    Subscription planGone = platform.subscribe().subscribe(user, service.slug(), "basic", key);
+    platform.catalog.admin().archiveService(service.id());
+    Subscription serviceGone = platform.subscribe().subscribe(user, service.slug(), "basic", key);
+
+    assertThat(planGone.id()).isEqualTo(first.id());
+    assertThat(serviceGone.id()).isEqualTo(first.id());
+    assertThat(serviceGone.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+    assertThat(platform.gateway.charges()).hasSize(1);
+  }
+
+  @Test
   void subscribe_inactivePlan_isInvalidPlan() {
     Plan basic = platform.catalog.admin().listPlans(service.id()).get(0).plan();
     platform
