@@ -302,6 +302,22 @@ final class QuotaStore {
   // ---------------------------------------------------------------- changes to allocations
 
   Allocation confirm(DSLContext tx, UUID allocationId) {
+    // The usual case, a live hold, in one statement; anything else is told apart under the lock.
+    OffsetDateTime now = now();
+    AllocationRecord confirmed =
+        tx.update(ALLOCATION)
+            .set(ALLOCATION.STATUS, AllocationStatus.CONFIRMED)
+            .setNull(ALLOCATION.EXPIRES_AT)
+            .set(ALLOCATION.UPDATED_AT, now)
+            .where(ALLOCATION.ALLOCATION_ID.eq(allocationId))
+            .and(ALLOCATION.STATUS.eq(AllocationStatus.PENDING))
+            .and(ALLOCATION.EXPIRES_AT.gt(now))
+            .returning()
+            .fetchOne();
+    if (confirmed != null) {
+      log.debug("Allocation {} confirmed", allocationId);
+      return withItems(tx, List.of(confirmed)).get(0).allocation();
+    }
     StoredAllocation stored = lockAllocation(tx, allocationId);
     Allocation allocation = stored.allocation();
     switch (allocation.status()) {
