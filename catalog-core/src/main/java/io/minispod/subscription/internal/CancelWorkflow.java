@@ -62,8 +62,9 @@ final class CancelWorkflow implements WorkflowKind {
   }
 
   private StepResult deprovision(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    Optional<InstanceRecord> instance = support.instanceOf(s);
+    SubscriptionStore.Current current = support.current(w);
+    SubscriptionRecord s = current.subscription();
+    Optional<InstanceRecord> instance = current.instance();
     instance.ifPresent(i -> support.deprovision(i, s));
     refund(w, s);
     return StepResult.finish(

@@ -184,8 +184,9 @@ final class RenewWorkflow implements WorkflowKind {
 
   /** Applies a scheduled change that is paid for: the instance resized, then everything at once. */
   private StepResult resize(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    InstanceRecord instance = support.instance(s);
+    SubscriptionStore.Current current = support.current(w);
+    SubscriptionRecord s = current.subscription();
+    InstanceRecord instance = current.instance().orElseThrow();
     Plan target = support.plan(s, w.getToPlanId());
     backups.beforeUpgrade(s, instance, support.plan(s, w.getFromPlanId()), w.getWorkflowId());
     support.provisioner().resize(support.specs().spec(s, instance, target));
@@ -216,8 +217,9 @@ final class RenewWorkflow implements WorkflowKind {
 
   /** Starts the instance of a subscription that was suspended and is paid for again. */
   private StepResult start(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    Optional<InstanceRecord> instance = support.instanceOf(s);
+    SubscriptionStore.Current current = support.current(w);
+    SubscriptionRecord s = current.subscription();
+    Optional<InstanceRecord> instance = current.instance();
     instance.ifPresent(i -> support.provisioner().start(ref(i, s)));
     return StepResult.finish(
         (tx, held) -> {

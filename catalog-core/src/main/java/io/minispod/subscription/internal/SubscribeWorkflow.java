@@ -82,8 +82,9 @@ final class SubscribeWorkflow implements WorkflowKind {
   }
 
   private StepResult provision(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    InstanceRecord instance = support.instance(s);
+    SubscriptionStore.Current current = support.current(w);
+    SubscriptionRecord s = current.subscription();
+    InstanceRecord instance = current.instance().orElseThrow();
     // A provisioning instance has no environment of its owner's yet: updateEnv only takes
     // running instances, so there is nothing to read.
     InstanceSpec spec = support.specs().spec(s, instance, support.plan(s, s.getPlanId()), Map.of());
@@ -104,8 +105,9 @@ final class SubscribeWorkflow implements WorkflowKind {
   }
 
   private StepResult undo(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    Optional<InstanceRecord> instance = support.instanceOf(s);
+    SubscriptionStore.Current current = support.current(w);
+    SubscriptionRecord s = current.subscription();
+    Optional<InstanceRecord> instance = current.instance();
     support.refundCharge(w);
     instance.ifPresent(i -> support.deprovision(i, s));
     return StepResult.finish(

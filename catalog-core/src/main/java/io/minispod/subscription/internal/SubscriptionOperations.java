@@ -308,7 +308,8 @@ final class SubscriptionOperations {
    * subscription as it is now.
    */
   Subscription outcomeOf(UUID subscriptionId, String idempotencyKey, String kind) {
-    SubscriptionRecord s = store.subscription(dsl, subscriptionId).orElseThrow();
+    SubscriptionStore.Current current = store.current(dsl, subscriptionId).orElseThrow();
+    SubscriptionRecord s = current.subscription();
     // A subscribe fails exactly when its subscription does; an upgrade or cancel can fail while
     // the subscription stays active, so only those always need their workflow.
     if (!SubscribeWorkflow.KIND.equals(kind) || s.getStatus() == SubscriptionStatus.FAILED) {
@@ -317,7 +318,7 @@ final class SubscriptionOperations {
         throw failureOf(w.get());
       }
     }
-    return view(s);
+    return store.view(current);
   }
 
   /**

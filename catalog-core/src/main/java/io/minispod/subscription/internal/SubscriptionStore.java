@@ -146,6 +146,31 @@ final class SubscriptionStore {
     return tx.selectFrom(SUBSCRIPTION).where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id)).fetchOptional();
   }
 
+  /**
+   * A subscription as a step or an answer reads it: its row and its instance, if it has one.
+   *
+   * @param subscription the subscription's row
+   * @param instance its instance's row
+   */
+  record Current(SubscriptionRecord subscription, Optional<InstanceRecord> instance) {}
+
+  /** A subscription and its instance, read in one statement. */
+  Optional<Current> current(DSLContext tx, UUID id) {
+    return tx.select(SUBSCRIPTION.fields())
+        .select(INSTANCE.fields())
+        .from(SUBSCRIPTION)
+        .leftJoin(INSTANCE)
+        .on(INSTANCE.SUBSCRIPTION_ID.eq(SUBSCRIPTION.SUBSCRIPTION_ID))
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
+        .fetchOptional(
+            row ->
+                new Current(
+                    row.into(SUBSCRIPTION),
+                    row.get(INSTANCE.INSTANCE_ID) == null
+                        ? Optional.empty()
+                        : Optional.of(row.into(INSTANCE))));
+  }
+
   Optional<SubscriptionRecord> lockSubscription(DSLContext tx, UUID id) {
     return tx.selectFrom(SUBSCRIPTION)
         .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
@@ -908,6 +933,12 @@ final class SubscriptionStore {
         instanceOf(tx, subscription.getSubscriptionId())
             .map(SubscriptionStore::summary)
             .orElse(null));
+  }
+
+  /** A subscription as its owner sees it, from its row and its instance's as read together. */
+  Subscription view(Current current) {
+    return view(
+        current.subscription(), current.instance().map(SubscriptionStore::summary).orElse(null));
   }
 
   Instance instanceView(DSLContext tx, InstanceRecord i) {

@@ -53,8 +53,9 @@ final class UpdateEnvWorkflow implements WorkflowKind {
   }
 
   private StepResult undo(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    InstanceRecord instance = support.instance(s);
+    SubscriptionStore.Current current = support.current(w);
+    SubscriptionRecord s = current.subscription();
+    InstanceRecord instance = current.instance().orElseThrow();
     SubscriptionStore store = support.subscriptions();
     Map<String, String> replaced = store.replacedEnv(support.dsl(), w.getWorkflowId());
     Map<String, String> restored =

@@ -95,8 +95,9 @@ final class UpgradeWorkflow implements WorkflowKind {
   }
 
   private StepResult resize(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    InstanceRecord instance = support.instance(s);
+    SubscriptionStore.Current current = support.current(w);
+    SubscriptionRecord s = current.subscription();
+    InstanceRecord instance = current.instance().orElseThrow();
     Plan to = support.plan(s, w.getToPlanId());
     backups.beforeUpgrade(s, instance, support.plan(s, w.getFromPlanId()), w.getWorkflowId());
     support.provisioner().resize(support.specs().spec(s, instance, to));
@@ -120,8 +121,9 @@ final class UpgradeWorkflow implements WorkflowKind {
   }
 
   private StepResult undo(WorkflowRecord w) {
-    SubscriptionRecord s = support.subscription(w);
-    Optional<InstanceRecord> instance = support.instanceOf(s);
+    SubscriptionStore.Current current = support.current(w);
+    SubscriptionRecord s = current.subscription();
+    Optional<InstanceRecord> instance = current.instance();
     support.refundCharge(w);
     Plan from = support.plan(s, w.getFromPlanId());
     if (instance.isPresent() && w.getChargeLineId() != null) {

@@ -55,12 +55,13 @@ record WorkflowSupport(
     return subscriptions.subscription(dsl, w.getSubscriptionId()).orElseThrow();
   }
 
-  Optional<InstanceRecord> instanceOf(SubscriptionRecord s) {
-    return subscriptions.instanceOf(dsl, s.getSubscriptionId());
+  /** The workflow's subscription and its instance, read together. */
+  SubscriptionStore.Current current(WorkflowRecord w) {
+    return subscriptions.current(dsl, w.getSubscriptionId()).orElseThrow();
   }
 
-  InstanceRecord instance(SubscriptionRecord s) {
-    return instanceOf(s).orElseThrow();
+  Optional<InstanceRecord> instanceOf(SubscriptionRecord s) {
+    return subscriptions.instanceOf(dsl, s.getSubscriptionId());
   }
 
   Plan plan(SubscriptionRecord s, UUID planId) {
@@ -97,8 +98,9 @@ record WorkflowSupport(
    * domain), then ends the workflow, releasing a custom domain the instance no longer uses.
    */
   StepResult provisionAsStored(WorkflowRecord w) {
-    SubscriptionRecord s = subscription(w);
-    InstanceRecord instance = instance(s);
+    SubscriptionStore.Current current = current(w);
+    SubscriptionRecord s = current.subscription();
+    InstanceRecord instance = current.instance().orElseThrow();
     provisioner.provision(specs.spec(s, instance, plan(s, s.getPlanId())));
     return StepResult.finish(
         (tx, held) -> {
