@@ -18,9 +18,6 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The parts of one node's catalog, wired together: store, caches, the public service, the admin
@@ -29,7 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CatalogNode implements CatalogPort, AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(CatalogNode.class);
+  /**
+   * How long a quota change waits for others to be announced with it: a burst of subscriptions then
+   * costs one notification per window, and other nodes still see it well within a second.
+   */
+  private static final Duration QUOTA_SIGNAL_WINDOW = Duration.ofMillis(50);
 
   private final String nodeId = UUID.randomUUID().toString();
   private final DSLContext dsl;
@@ -38,6 +39,7 @@ public final class CatalogNode implements CatalogPort, AutoCloseable {
   private final CachingCatalogService service;
   private final DefaultCatalogAdmin admin;
   private final ChangeListener listener;
+  private final QuotaSignals quotaSignals;
 
   /**
    * How one node's catalog is set up; {@link io.minispod.catalog.CatalogBuilder} documents each.
@@ -92,6 +94,7 @@ public final class CatalogNode implements CatalogPort, AutoCloseable {
         settings.listenForChanges()
             ? new ChangeListener(dataSource, nodeId, caches, settings.listenerCheckInterval())
             : null;
+    this.quotaSignals = new QuotaSignals(dsl, nodeId, QUOTA_SIGNAL_WINDOW);
   }
 
   /**
@@ -157,24 +160,13 @@ public final class CatalogNode implements CatalogPort, AutoCloseable {
       return;
     }
     caches.invalidateQuota(planIds);
-    try {
-      for (String payload : ChangeSignal.quotaPayloads(nodeId, planIds)) {
-        dsl.select(
-                DSL.function(
-                    DSL.name("pg_notify"),
-                    SQLDataType.OTHER,
-                    DSL.val(ChangeSignal.CHANNEL),
-                    DSL.val(payload)))
-            .execute();
-      }
-    } catch (RuntimeException e) {
-      log.warn("Could not tell other nodes that the quota of plans {} changed", planIds, e);
-    }
+    quotaSignals.changed(planIds);
   }
 
-  /** Stops the change listener. */
+  /** Sends the quota changes still waiting and stops the change listener. */
   @Override
   public void close() {
+    quotaSignals.close();
     if (listener != null) {
       listener.close();
     }
