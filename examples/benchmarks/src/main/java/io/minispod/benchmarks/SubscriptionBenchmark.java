@@ -40,6 +40,10 @@ import org.HdrHistogram.Recorder;
  * transactions per second, and what one subscription costs: transactions (commits, and statements
  * run in autocommit) and statements, counted at the JDBC driver over the whole cell.
  *
+ * <p>Then a floor, measured with the same callers after each row ({@link SubscriptionFloor}): only
+ * the rows one subscription must write, as plain JDBC in three transactions, as a fraction of the
+ * same baseline. It bounds what trimming a subscription's own statements can reach.
+ *
  * <p>Options: {@code --callers 1,32}, {@code --seconds 10}, {@code --warmup 15}, {@code --commit
  * async}. The embedded PostgreSQL keeps its crash-safe defaults; {@code MINISPOD_DB_URL} points it
  * elsewhere.
@@ -129,6 +133,7 @@ final class SubscriptionBenchmark {
             "stmt/sub");
         System.out.println("-".repeat(104));
         AtomicLong users = new AtomicLong();
+        List<String> floors = new ArrayList<>();
         for (int n : callers) {
           Recorder latencies = new Recorder(3);
           AtomicLong measured = new AtomicLong();
@@ -191,7 +196,16 @@ final class SubscriptionBenchmark {
               rate / baseline,
               transactions,
               statements);
+          double floor = SubscriptionFloor.subscriptionsPerSecond(pool, n, measure);
+          floors.add(
+              String.format("%7d | %16.0f | %13.0f %8.3fx", n, floor, baseline, floor / baseline));
         }
+        System.out.printf(
+            "%nfloor: only the rows one subscription must write, hand-written JDBC, 3 transactions,"
+                + " 10 statements, no reads or history, no shared pool%n%n"
+                + "%7s | %16s | %13s %9s%n%s%n",
+            "callers", "subscriptions/s", "baseline tx/s", "fraction", "-".repeat(52));
+        floors.forEach(System.out::println);
         System.out.printf(
             "%nquota reconcile: %s%n",
             quota.reconcile(false).isClean() ? "no drift" : quota.reconcile(false).drifts());
