@@ -1,5 +1,6 @@
 package io.minispod.subscription;
 
+import io.minispod.DaemonThreads;
 import io.minispod.billing.BillingService;
 import io.minispod.catalog.Catalog;
 import io.minispod.provisioner.Provisioner;
@@ -184,14 +185,7 @@ public final class Subscriptions implements AutoCloseable {
     if (background != null) {
       return;
     }
-    background =
-        Executors.newScheduledThreadPool(
-            4,
-            task -> {
-              Thread thread = new Thread(task, "minispod-subscriptions");
-              thread.setDaemon(true);
-              return thread;
-            });
+    background = Executors.newScheduledThreadPool(4, DaemonThreads.named("minispod-subscriptions"));
     background.scheduleWithFixedDelay(
         () -> quietly("workflow runner", this::runDueWorkflows),
         0,

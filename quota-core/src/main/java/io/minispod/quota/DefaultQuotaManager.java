@@ -1,5 +1,6 @@
 package io.minispod.quota;
 
+import io.minispod.DaemonThreads;
 import io.minispod.ErrorCode;
 import io.minispod.MinisPodException;
 import io.minispod.quota.QuotaStore.TransactionOwner;
@@ -60,11 +61,7 @@ final class DefaultQuotaManager implements QuotaManager {
     } else {
       this.reclaimer =
           Executors.newSingleThreadScheduledExecutor(
-              task -> {
-                Thread thread = new Thread(task, "minispod-quota-reclaimer");
-                thread.setDaemon(true);
-                return thread;
-              });
+              DaemonThreads.named("minispod-quota-reclaimer"));
       long millis = reclaimInterval.toMillis();
       reclaimer.scheduleWithFixedDelay(
           this::reclaimInBackground, millis, millis, TimeUnit.MILLISECONDS);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.minispod.DaemonThreads;
 import io.minispod.subscription.AnalyticsService;
 import io.minispod.subscription.PlanUtilisation;
 import io.minispod.subscription.SubscriptionAnalytics;
@@ -28,12 +29,7 @@ final class MinisPodMetrics implements MeterBinder, AutoCloseable {
 
   private final AnalyticsService analytics;
   private final ScheduledExecutorService refresher =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "minispod-metrics");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("minispod-metrics"));
   private MultiGauge total;
   private MultiGauge used;
   private MultiGauge utilisation;

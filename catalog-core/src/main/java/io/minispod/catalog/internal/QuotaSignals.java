@@ -1,5 +1,6 @@
 package io.minispod.catalog.internal;
 
+import io.minispod.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,14 +46,7 @@ final class QuotaSignals implements AutoCloseable {
     this.dsl = dsl;
     this.nodeId = nodeId;
     this.window = window;
-    this.sender =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, "minispod-quota-signals");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.sender = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("minispod-quota-signals"));
     // A send still waiting for its window when the node closes is made by close() at once.
     sender.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }

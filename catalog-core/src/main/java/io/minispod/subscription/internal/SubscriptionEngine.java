@@ -1,5 +1,6 @@
 package io.minispod.subscription.internal;
 
+import io.minispod.DaemonThreads;
 import io.minispod.billing.BillingService;
 import io.minispod.catalog.CatalogPort;
 import io.minispod.catalog.internal.CatalogNode;
@@ -71,13 +72,7 @@ public final class SubscriptionEngine implements AutoCloseable {
   private final Renewals renewals;
   private final UpgradePolicy upgradePolicy;
   private final ExecutorService renewalRunners =
-      Executors.newFixedThreadPool(
-          RENEWAL_THREADS,
-          task -> {
-            Thread thread = new Thread(task, "minispod-renewals");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newFixedThreadPool(RENEWAL_THREADS, DaemonThreads.named("minispod-renewals"));
   private final AtomicReference<ReconcileReport> reconciled =
       new AtomicReference<>(ReconcileReport.NONE);
 

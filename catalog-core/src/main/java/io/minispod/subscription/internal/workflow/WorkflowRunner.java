@@ -1,5 +1,6 @@
 package io.minispod.subscription.internal.workflow;
 
+import io.minispod.DaemonThreads;
 import io.minispod.ErrorCode;
 import io.minispod.catalog.internal.db.tables.records.WorkflowRecord;
 import java.time.Clock;
@@ -327,13 +328,7 @@ public final class WorkflowRunner implements AutoCloseable {
   /** One daemon thread renews the leases of every step in progress on this node. */
   private static ScheduledThreadPoolExecutor heartbeatThread() {
     ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, "minispod-workflow-heartbeat");
-              thread.setDaemon(true);
-              return thread;
-            });
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("minispod-workflow-heartbeat"));
     // A step's heartbeat is cancelled when the step returns: drop it at once, not at its due time.
     executor.setRemoveOnCancelPolicy(true);
     return executor;
