@@ -6,9 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -29,33 +26,8 @@ final class Baseline {
         Statement ddl = connection.createStatement()) {
       ddl.execute("CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, n bigint)");
     }
-    AtomicLong measured = new AtomicLong();
-    long start = System.nanoTime() + 50_000_000L;
-    long from = start + WARMUP.toNanos();
-    long end = from + measure.toNanos();
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < callers; c++) {
-      Thread thread =
-          new Thread(
-              () -> {
-                while (System.nanoTime() < start) {
-                  Thread.onSpinWait();
-                }
-                long now;
-                while ((now = System.nanoTime()) < end) {
-                  insertAndUpdate(dataSource);
-                  if (now >= from && System.nanoTime() <= end) {
-                    measured.incrementAndGet();
-                  }
-                }
-              });
-      threads.add(thread);
-      thread.start();
-    }
-    for (Thread thread : threads) {
-      thread.join();
-    }
-    return measured.get() / (measure.toNanos() / 1e9);
+    return ClosedLoop.callsPerSecond(
+        callers, WARMUP, measure, null, caller -> insertAndUpdate(dataSource));
   }
 
   private static void insertAndUpdate(DataSource dataSource) {

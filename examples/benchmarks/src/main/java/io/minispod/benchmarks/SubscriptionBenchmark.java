@@ -136,51 +136,29 @@ final class SubscriptionBenchmark {
         List<String> floors = new ArrayList<>();
         for (int n : callers) {
           Recorder latencies = new Recorder(3);
-          AtomicLong measured = new AtomicLong();
           AtomicLong failures = new AtomicLong();
           AtomicLong subscribed = new AtomicLong();
           long statementsBefore = counter.statements();
           long transactionsBefore = counter.transactions();
-          long start = System.nanoTime() + 50_000_000L;
-          long from = start + warmup.toNanos();
-          long end = from + measure.toNanos();
-          List<Thread> threads = new ArrayList<>();
-          for (int c = 0; c < n; c++) {
-            String service = services.get(c);
-            Thread thread =
-                new Thread(
-                    () -> {
-                      while (System.nanoTime() < start) {
-                        Thread.onSpinWait();
-                      }
-                      long now;
-                      while ((now = System.nanoTime()) < end) {
-                        Subscription s =
-                            subscriptions
-                                .subscriptions()
-                                .subscribe("u" + users.incrementAndGet(), service, "basic", "k");
-                        long done = System.nanoTime();
-                        subscribed.incrementAndGet();
-                        boolean ok =
-                            s.status() == SubscriptionStatus.ACTIVE
-                                && s.instance().status() == InstanceStatus.RUNNING;
-                        if (!ok) {
-                          failures.incrementAndGet();
-                        }
-                        if (now >= from && done <= end) {
-                          latencies.recordValue(done - now);
-                          measured.incrementAndGet();
-                        }
-                      }
-                    });
-            threads.add(thread);
-            thread.start();
-          }
-          for (Thread thread : threads) {
-            thread.join();
-          }
+          double rate =
+              ClosedLoop.callsPerSecond(
+                  n,
+                  warmup,
+                  measure,
+                  latencies,
+                  caller -> {
+                    Subscription s =
+                        subscriptions
+                            .subscriptions()
+                            .subscribe(
+                                "u" + users.incrementAndGet(), services.get(caller), "basic", "k");
+                    subscribed.incrementAndGet();
+                    if (s.status() != SubscriptionStatus.ACTIVE
+                        || s.instance().status() != InstanceStatus.RUNNING) {
+                      failures.incrementAndGet();
+                    }
+                  });
           var histogram = latencies.getIntervalHistogram();
-          double rate = measured.get() / (measure.toNanos() / 1e9);
           double statements = (counter.statements() - statementsBefore) / (double) subscribed.get();
           double transactions =
               (counter.transactions() - transactionsBefore) / (double) subscribed.get();

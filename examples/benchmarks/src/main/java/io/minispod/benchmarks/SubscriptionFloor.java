@@ -5,10 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -33,34 +30,8 @@ final class SubscriptionFloor {
   static double subscriptionsPerSecond(DataSource dataSource, int callers, Duration measure)
       throws Exception {
     createTables(dataSource, callers);
-    AtomicLong measured = new AtomicLong();
-    long start = System.nanoTime() + 50_000_000L;
-    long from = start + WARMUP.toNanos();
-    long end = from + measure.toNanos();
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < callers; c++) {
-      String pool = "floor-pool-" + c;
-      Thread thread =
-          new Thread(
-              () -> {
-                while (System.nanoTime() < start) {
-                  Thread.onSpinWait();
-                }
-                long now;
-                while ((now = System.nanoTime()) < end) {
-                  subscribe(dataSource, pool);
-                  if (now >= from && System.nanoTime() <= end) {
-                    measured.incrementAndGet();
-                  }
-                }
-              });
-      threads.add(thread);
-      thread.start();
-    }
-    for (Thread thread : threads) {
-      thread.join();
-    }
-    return measured.get() / (measure.toNanos() / 1e9);
+    return ClosedLoop.callsPerSecond(
+        callers, WARMUP, measure, null, caller -> subscribe(dataSource, "floor-pool-" + caller));
   }
 
   private static void createTables(DataSource dataSource, int callers) throws SQLException {
