@@ -444,6 +444,8 @@ final class QuotaManagerIT {
     clock.advance(Duration.ofHours(1));
 
     assertThat(confirmed.status()).isEqualTo(AllocationStatus.CONFIRMED);
+    assertThat(confirmed.expiresAt()).isNull();
+    assertThat(confirmed).isEqualTo(quota.allocation(hold.id()));
     assertThat(quota.confirm(hold.id()).status()).isEqualTo(AllocationStatus.CONFIRMED);
     quota.reclaimExpired();
     assertThat(quota.allocation(hold.id()).status()).isEqualTo(AllocationStatus.CONFIRMED);
