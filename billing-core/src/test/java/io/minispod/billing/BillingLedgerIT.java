@@ -13,7 +13,6 @@ import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +23,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class BillingLedgerIT {
 
   @RegisterExtension static final FreshDatabase db = new FreshDatabase();
-
-  private static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
 
   private final MutableClock clock = MutableClock.at("2026-04-01T03:00:00Z");
   private final MockPaymentGateway gateway = new MockPaymentGateway();
@@ -438,12 +435,7 @@ final class BillingLedgerIT {
   }
 
   private BillingService service(PaymentGateway paymentGateway) {
-    return BillingService.builder(db.dataSource())
-        .clock(clock)
-        .paymentGateway(paymentGateway)
-        .zone(JAKARTA)
-        .currencyScale("IDR", 0)
-        .build();
+    return JakartaBilling.service(db.dataSource(), clock, paymentGateway);
   }
 
   private ChargeRequest subscribe(String referenceId, long rupiah, String key) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,8 +18,6 @@ final class BillingRenewalIT {
 
   @RegisterExtension static final FreshDatabase db = new FreshDatabase();
 
-  private static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
-
   private final MutableClock clock = MutableClock.at("2026-04-01T03:00:00Z");
   private final MockPaymentGateway gateway = new MockPaymentGateway();
   private BillingService billing;
@@ -30,13 +27,7 @@ final class BillingRenewalIT {
 
   @BeforeEach
   void build() {
-    billing =
-        BillingService.builder(db.dataSource())
-            .clock(clock)
-            .paymentGateway(gateway)
-            .zone(JAKARTA)
-            .currencyScale("IDR", 0)
-            .build();
+    billing = JakartaBilling.service(db.dataSource(), clock, gateway);
     cycle = billing.cycleStartingAt(clock.instant(), BillingInterval.MONTHLY);
     account = "user-" + UUID.randomUUID();
     subscription = "sub-" + UUID.randomUUID();

@@ -8,7 +8,6 @@ import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +30,7 @@ final class BillingRevenueIT {
   static void recordAMonth() {
     MutableClock clock = MutableClock.at("2026-04-01T03:00:00Z");
     MockPaymentGateway gateway = new MockPaymentGateway();
-    billing =
-        BillingService.builder(db.dataSource())
-            .clock(clock)
-            .paymentGateway(gateway)
-            .zone(ZoneId.of("Asia/Jakarta"))
-            .currencyScale("IDR", 0)
-            .build();
+    billing = JakartaBilling.service(db.dataSource(), clock, gateway);
     BillingPeriod april =
         billing.cycleStartingAt(clock.instant(), BillingInterval.MONTHLY).period(0);
 

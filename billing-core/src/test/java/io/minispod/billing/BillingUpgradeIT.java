@@ -9,7 +9,6 @@ import io.minispod.ValidationException;
 import io.minispod.testkit.FreshDatabase;
 import io.minispod.testkit.MutableClock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 final class BillingUpgradeIT {
 
   @RegisterExtension static final FreshDatabase db = new FreshDatabase();
-
-  private static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
 
   /** 09:00 on April 10 in Jakarta. */
   private static final Instant APRIL_10 = Instant.parse("2026-04-10T02:00:00Z");
@@ -37,13 +34,7 @@ final class BillingUpgradeIT {
 
   @BeforeEach
   void build() {
-    billing =
-        BillingService.builder(db.dataSource())
-            .clock(clock)
-            .paymentGateway(gateway)
-            .zone(JAKARTA)
-            .currencyScale("IDR", 0)
-            .build();
+    billing = JakartaBilling.service(db.dataSource(), clock, gateway);
     april = billing.cycleStartingAt(clock.instant(), BillingInterval.MONTHLY).period(0);
     account = "user-" + UUID.randomUUID();
     subscription = "sub-" + UUID.randomUUID();
