@@ -187,13 +187,13 @@ public final class WorkflowRunner implements AutoCloseable {
    */
   private void run(WorkflowRecord claimed) {
     long generation = claimed.getLeaseGeneration();
-    WorkflowRecord workflow = claimed;
-    while (runStep(workflow)) {
-      Optional<WorkflowRecord> next = store.find(dsl, workflow.getWorkflowId());
-      if (next.isEmpty() || !heldByThisClaim(next.get(), generation)) {
+    Optional<WorkflowRecord> next = runStep(claimed);
+    while (next.isPresent()) {
+      WorkflowRecord workflow = next.get();
+      if (!heldByThisClaim(workflow, generation)) {
         return;
       }
-      workflow = next.get();
+      next = runStep(workflow);
     }
   }
 
@@ -205,8 +205,11 @@ public final class WorkflowRunner implements AutoCloseable {
         && w.getLeaseExpiresAt().toInstant().isAfter(now());
   }
 
-  /** Runs the workflow's current step; returns whether another step follows right away. */
-  private boolean runStep(WorkflowRecord w) {
+  /**
+   * Runs the workflow's current step. Returns the workflow as the step left it when another step
+   * follows right away, otherwise empty (it ended, waits for a retry, or the lease was lost).
+   */
+  private Optional<WorkflowRecord> runStep(WorkflowRecord w) {
     WorkflowKind kind = kind(w);
     StepResult result;
     try {
@@ -221,11 +224,20 @@ public final class WorkflowRunner implements AutoCloseable {
       }
       return failed(w, kind, failure);
     }
-    if (!commit(w, result.record())) {
-      return false;
+    Optional<Held> committed = commit(w, result.record());
+    if (committed.isEmpty()) {
+      return Optional.empty();
     }
     result.afterCommit().run();
-    return result.continues();
+    return result.continues() ? next(committed.get()) : Optional.empty();
+  }
+
+  /**
+   * The workflow as a committed step left it: as the statement that moved it on returned it, or
+   * read again when the step's change moved it some other way.
+   */
+  private Optional<WorkflowRecord> next(Held held) {
+    return held.moved().or(() -> store.find(dsl, held.workflowId()));
   }
 
   /**
@@ -280,7 +292,8 @@ public final class WorkflowRunner implements AutoCloseable {
    * A step failed: try it again later while that may help, otherwise compensate (a failing
    * compensation, or a step of a kind that does not compensate, is always tried again).
    */
-  private boolean failed(WorkflowRecord w, WorkflowKind kind, StepFailure failure) {
+  private Optional<WorkflowRecord> failed(
+      WorkflowRecord w, WorkflowKind kind, StepFailure failure) {
     int attempts = w.getAttempts() + 1;
     boolean mustFinish = UNDO.equals(w.getStep()) || !kind.compensates();
     if (mustFinish || (!failure.permanent() && backoff.mayRetry(attempts))) {
@@ -293,21 +306,22 @@ public final class WorkflowRunner implements AutoCloseable {
           failure.message(),
           next);
       commit(w, (tx, held) -> store.retryLater(tx, held, attempts, next, failure.message()));
-      return false;
+      return Optional.empty();
     }
     log.warn(
         "Workflow {} step {} failed for good ({}); undoing",
         w.getWorkflowId(),
         w.getStep(),
         failure.message());
-    return commit(w, (tx, held) -> store.undo(tx, held, failure, lease));
+    return commit(w, (tx, held) -> store.undo(tx, held, failure, lease)).flatMap(this::next);
   }
 
   /**
    * Applies a step's outcome in one transaction fenced by the lease, then tells the observer.
-   * Returns whether the lease was still ours (and so whether the change was made).
+   * Returns the hold it was made under when the lease was still ours (and so the change was made),
+   * otherwise empty.
    */
-  private boolean commit(WorkflowRecord w, StepResult.Record outcome) {
+  private Optional<Held> commit(WorkflowRecord w, StepResult.Record outcome) {
     observer.beforeCommit(w.getKind(), w.getStep());
     Held held = new Held(w.getWorkflowId(), nodeId, w.getLeaseGeneration(), now());
     try {
@@ -319,10 +333,10 @@ public final class WorkflowRunner implements AutoCloseable {
           });
     } catch (LeaseLost lost) {
       log.warn("Workflow {} lease was lost; another node carries on", w.getWorkflowId());
-      return false;
+      return Optional.empty();
     }
     observer.committed(w.getKind(), w.getStep());
-    return true;
+    return Optional.of(held);
   }
 
   /** One daemon thread renews the leases of every step in progress on this node. */

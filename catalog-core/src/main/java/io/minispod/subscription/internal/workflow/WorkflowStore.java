@@ -290,17 +290,23 @@ public final class WorkflowStore {
         .fetchMap(WORKFLOW_ERROR_DETAIL.NAME, WORKFLOW_ERROR_DETAIL.VALUE);
   }
 
-  /** Completes a move to another step: a fresh lease and attempt count, fenced by the lease. */
+  /**
+   * Completes a move to another step: a fresh lease and attempt count, fenced by the lease. The
+   * workflow as moved is handed to {@code held}, for the runner to go on from.
+   */
   private static boolean moveOn(
       UpdateSetMoreStep<WorkflowRecord> update, Held held, Duration lease) {
-    return update
+    Optional<WorkflowRecord> moved =
+        update
             .set(WORKFLOW.ATTEMPTS, 0)
             .set(WORKFLOW.NEXT_ATTEMPT_AT, at(held.now()))
             .set(WORKFLOW.LEASE_EXPIRES_AT, at(held.now().plus(lease)))
             .set(WORKFLOW.UPDATED_AT, at(held.now()))
             .where(heldBy(held))
-            .execute()
-        == 1;
+            .returning()
+            .fetchOptional();
+    moved.ifPresent(held::movedTo);
+    return moved.isPresent();
   }
 
   /** Gives the lease back and schedules the same step again; false when the lease was lost. */

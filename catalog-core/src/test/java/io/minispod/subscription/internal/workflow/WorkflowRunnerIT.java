@@ -146,6 +146,24 @@ final class WorkflowRunnerIT {
   }
 
   @Test
+  void nextStep_isHandedTheWorkflowAsTheCommitBeforeItLeftIt() {
+    Scripted kind =
+        new Scripted("HANDED_ON", true)
+            .script("A", Act.NEXT)
+            .script("B", Act.PERMANENT)
+            .script(WorkflowRunner.UNDO, Act.FINISH);
+
+    WorkflowRecord started = start(kind, "A");
+    runner(kind, "node-1").runStarted(started);
+
+    // B is handed what A's commit returned (step B, a fresh lease, no attempts); the undo what
+    // B's failure returned (step UNDO, with B's error): each equal to the row as stored then.
+    assertThat(kind.handed).containsExactly("A as stored", "B as stored", "UNDO as stored");
+    assertThat(workflow(started).getStatus()).isEqualTo(WorkflowStatus.FAILED);
+    assertThat(workflow(started).getErrorCode()).isEqualTo(ErrorCode.PAYMENT_FAILED);
+  }
+
+  @Test
   void retryableFailure_waitsForItsBackoff_thenAnotherRoundFinishes() {
     Scripted kind = new Scripted("FLAKY", true).script("A", Act.RETRYABLE, Act.FINISH);
     WorkflowRunner runner = runner(kind, "node-1");
@@ -547,6 +565,10 @@ final class WorkflowRunnerIT {
     private final boolean compensates;
     private final Map<String, Deque<Act>> scripts = new HashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+
+    /** Each call's step, and whether the workflow it was handed is the one stored then. */
+    private final List<String> handed = new CopyOnWriteArrayList<>();
+
     private Runnable beforeAnswer = () -> {};
     private final Deque<CountDownLatch> inStep = new ArrayDeque<>();
     private final Deque<CountDownLatch> release = new ArrayDeque<>();
@@ -621,6 +643,7 @@ final class WorkflowRunnerIT {
 
     private StepResult act(String step, WorkflowRecord w) {
       calls.add(step);
+      handed.add(step + (w.equals(workflow(w)) ? " as stored" : " stale"));
       Deque<Act> script = scripts.get(step);
       // An undo nobody scripted succeeds at once.
       Act act =
