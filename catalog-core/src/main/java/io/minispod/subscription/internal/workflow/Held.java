@@ -11,75 +11,37 @@ import java.util.UUID;
  * attempt whose lease was lost (it stalled past the expiry and the workflow was claimed again, by
  * another node or by the same one) changes nothing.
  *
- * <p>When the change moves the workflow to another step, the statement that moves it also returns
- * the workflow as it left it, so that the runner goes on from there without reading it again.
+ * @param workflowId the workflow
+ * @param owner the node holding the lease
+ * @param generation the fencing token of the claim: every claim of the workflow increments it
+ * @param now the instant the change is made at
+ * @param moved where the statement that moves the workflow to its next step leaves the row it
+ *     returned, so that the runner goes on from it without reading the workflow again
  */
-public final class Held {
-
-  private final UUID workflowId;
-  private final String owner;
-  private final long generation;
-  private final Instant now;
-  private WorkflowRecord moved;
+public record Held(UUID workflowId, String owner, long generation, Instant now, Moved moved) {
 
   /**
-   * A claim's hold of a workflow.
+   * A claim's hold of a workflow, with nothing moved yet.
    *
    * @param workflowId the workflow
    * @param owner the node holding the lease
-   * @param generation the fencing token of the claim: every claim of the workflow increments it
+   * @param generation the fencing token of the claim
    * @param now the instant the change is made at
    */
   public Held(UUID workflowId, String owner, long generation, Instant now) {
-    this.workflowId = workflowId;
-    this.owner = owner;
-    this.generation = generation;
-    this.now = now;
+    this(workflowId, owner, generation, now, new Moved());
   }
 
-  /**
-   * The workflow.
-   *
-   * @return its id
-   */
-  public UUID workflowId() {
-    return workflowId;
-  }
+  /** The workflow as a change moved it to its next step, still held by the same claim. */
+  public static final class Moved {
+    private WorkflowRecord workflow;
 
-  /**
-   * The node holding the lease.
-   *
-   * @return its node id
-   */
-  public String owner() {
-    return owner;
-  }
+    void to(WorkflowRecord moved) {
+      this.workflow = moved;
+    }
 
-  /**
-   * The fencing token of the claim: every claim of the workflow increments it.
-   *
-   * @return the generation
-   */
-  public long generation() {
-    return generation;
-  }
-
-  /**
-   * The instant the change is made at.
-   *
-   * @return the instant
-   */
-  public Instant now() {
-    return now;
-  }
-
-  /** Remembers the workflow as the change moved it to its next step, still held by this claim. */
-  void movedTo(WorkflowRecord workflow) {
-    this.moved = workflow;
-  }
-
-  /** The workflow as the change moved it to its next step; empty when it did not move it. */
-  Optional<WorkflowRecord> moved() {
-    return Optional.ofNullable(moved);
+    Optional<WorkflowRecord> workflow() {
+      return Optional.ofNullable(workflow);
+    }
   }
 }

@@ -237,7 +237,7 @@ public final class WorkflowRunner implements AutoCloseable {
    * read again when the step's change moved it some other way.
    */
   private Optional<WorkflowRecord> next(Held held) {
-    return held.moved().or(() -> store.find(dsl, held.workflowId()));
+    return held.moved().workflow().or(() -> store.find(dsl, held.workflowId()));
   }
 
   /**

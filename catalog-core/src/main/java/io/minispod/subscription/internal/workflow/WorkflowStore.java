@@ -305,7 +305,7 @@ public final class WorkflowStore {
             .where(heldBy(held))
             .returning()
             .fetchOptional();
-    moved.ifPresent(held::movedTo);
+    moved.ifPresent(held.moved()::to);
     return moved.isPresent();
   }
 
