@@ -6,6 +6,7 @@ import static io.minispod.quota.internal.db.Tables.LEDGER_ENTRY;
 import static io.minispod.quota.internal.db.Tables.POOL;
 import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.commit;
+import static org.jooq.impl.DSL.multiset;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.val;
@@ -37,6 +38,7 @@ import org.jooq.Field;
 import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Records;
 import org.jooq.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -302,9 +304,17 @@ final class QuotaStore {
   // ---------------------------------------------------------------- changes to allocations
 
   Allocation confirm(DSLContext tx, UUID allocationId) {
-    // The usual case, a live hold, in one statement; anything else is told apart under the lock.
+    // The usual case, a live hold, in one statement that also returns its items; anything else is
+    // told apart under the lock.
     OffsetDateTime now = now();
-    AllocationRecord confirmed =
+    Field<List<QuotaItem>> items =
+        multiset(
+                select(ALLOCATION_ITEM.POOL_KEY, ALLOCATION_ITEM.AMOUNT)
+                    .from(ALLOCATION_ITEM)
+                    .where(ALLOCATION_ITEM.ALLOCATION_ID.eq(ALLOCATION.ALLOCATION_ID))
+                    .orderBy(ALLOCATION_ITEM.POOL_KEY))
+            .convertFrom(r -> r.map(Records.mapping(QuotaItem::new)));
+    Record confirmed =
         tx.update(ALLOCATION)
             .set(ALLOCATION.STATUS, AllocationStatus.CONFIRMED)
             .setNull(ALLOCATION.EXPIRES_AT)
@@ -312,11 +322,11 @@ final class QuotaStore {
             .where(ALLOCATION.ALLOCATION_ID.eq(allocationId))
             .and(ALLOCATION.STATUS.eq(AllocationStatus.PENDING))
             .and(ALLOCATION.EXPIRES_AT.gt(now))
-            .returning()
+            .returningResult(ALLOCATION.asterisk(), items)
             .fetchOne();
     if (confirmed != null) {
       log.debug("Allocation {} confirmed", allocationId);
-      return withItems(tx, List.of(confirmed)).get(0).allocation();
+      return allocationOf(confirmed.into(ALLOCATION), confirmed.get(items));
     }
     StoredAllocation stored = lockAllocation(tx, allocationId);
     Allocation allocation = stored.allocation();
@@ -657,17 +667,21 @@ final class QuotaStore {
       result.put(
           r.getAllocationId(),
           new StoredAllocation(
-              new Allocation(
-                  r.getAllocationId(),
-                  r.getOwner(),
-                  r.getIdempotencyKey(),
-                  r.getStatus(),
-                  items.getOrDefault(r.getAllocationId(), List.of()),
-                  r.getExpiresAt() == null ? null : r.getExpiresAt().toInstant(),
-                  r.getCreatedAt().toInstant()),
+              allocationOf(r, items.getOrDefault(r.getAllocationId(), List.of())),
               r.getRequestFingerprint()));
     }
     return new ArrayList<>(result.values());
+  }
+
+  private static Allocation allocationOf(AllocationRecord r, List<QuotaItem> items) {
+    return new Allocation(
+        r.getAllocationId(),
+        r.getOwner(),
+        r.getIdempotencyKey(),
+        r.getStatus(),
+        items,
+        r.getExpiresAt() == null ? null : r.getExpiresAt().toInstant(),
+        r.getCreatedAt().toInstant());
   }
 
   private static List<Query> poolUpdates(

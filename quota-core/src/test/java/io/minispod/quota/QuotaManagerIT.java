@@ -431,6 +431,30 @@ final class QuotaManagerIT {
   }
 
   @Test
+  void confirm_holdOfSeveralPools_answersEveryItemAsStored() {
+    String cpu = pool(1000);
+    String plan = pool(3);
+    String memory = pool(4096);
+    Allocation hold =
+        quota.allocate(
+            AllocationRequest.hold(
+                "alice",
+                key(),
+                Duration.ofMinutes(5),
+                QuotaItem.of(memory, 512),
+                QuotaItem.of(plan, 1),
+                QuotaItem.of(cpu, 250)));
+
+    Allocation confirmed = quota.confirm(hold.id());
+
+    // The statement that confirms the hold also returns its items, in pool-key order as stored.
+    assertThat(confirmed.items())
+        .containsExactlyInAnyOrder(
+            QuotaItem.of(memory, 512), QuotaItem.of(plan, 1), QuotaItem.of(cpu, 250));
+    assertThat(confirmed).isEqualTo(quota.allocation(hold.id()));
+  }
+
+  @Test
   void hold_confirmedBeforeExpiry_staysAfterExpiry() {
     String plan = pool(3);
     Allocation hold =
