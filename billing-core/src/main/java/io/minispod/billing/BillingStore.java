@@ -4,7 +4,11 @@ import static io.minispod.billing.internal.db.Tables.LEDGER_LINE;
 import static io.minispod.billing.internal.db.Tables.LINE_TAG;
 import static io.minispod.billing.internal.db.Tables.REFERENCE_LOCK;
 import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
+import static org.jooq.impl.DSL.values;
 import static org.jooq.impl.DSL.when;
 
 import io.minispod.Sha256;
@@ -25,10 +29,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.jooq.CommonTableExpression;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.InsertReturningStep;
 import org.jooq.Record;
+import org.jooq.Record1;
+import org.jooq.Record2;
 import org.jooq.ResultQuery;
+import org.jooq.Row2;
 import org.jooq.Table;
 
 /**
@@ -127,7 +136,7 @@ final class BillingStore {
    * @return whether the line was inserted
    */
   boolean insert(DSLContext tx, NewLine line, Attempt attempt) {
-    int rows =
+    InsertReturningStep<LedgerLineRecord> insertLine =
         tx.insertInto(LEDGER_LINE)
             .set(LEDGER_LINE.LINE_ID, line.id())
             .set(LEDGER_LINE.ACCOUNT_ID, line.accountId())
@@ -151,19 +160,32 @@ final class BillingStore {
                 LEDGER_LINE.ATTEMPT_EXPIRES_AT,
                 attempt.expiresAt() == null ? null : at(attempt.expiresAt()))
             .onConflict(LEDGER_LINE.IDEMPOTENCY_KEY)
-            .doNothing()
-            .execute();
-    if (rows == 0) {
-      return false;
+            .doNothing();
+    Map<String, String> tags = line.reference().tags();
+    if (tags.isEmpty()) {
+      return insertLine.execute() == 1;
     }
-    if (!line.reference().tags().isEmpty()) {
-      var insert = tx.insertInto(LINE_TAG, LINE_TAG.LINE_ID, LINE_TAG.TAG_KEY, LINE_TAG.TAG_VALUE);
-      for (Map.Entry<String, String> tag : line.reference().tags().entrySet()) {
-        insert = insert.values(line.id(), tag.getKey(), tag.getValue());
-      }
-      insert.execute();
-    }
-    return true;
+    // The line and its tags in one statement: the tags are inserted from what the line's insert
+    // returned, so a line whose key was already taken gets none, and the count tells which it was.
+    CommonTableExpression<Record1<UUID>> inserted =
+        name("inserted_line").as(insertLine.returningResult(LEDGER_LINE.LINE_ID));
+    Table<Record2<String, String>> tagRows =
+        values(
+                tags.entrySet().stream()
+                    .map(tag -> row(tag.getKey(), tag.getValue()))
+                    .toArray(Row2[]::new))
+            .as("tag", "tag_key", "tag_value");
+    return tx.with(inserted)
+            .insertInto(LINE_TAG, LINE_TAG.LINE_ID, LINE_TAG.TAG_KEY, LINE_TAG.TAG_VALUE)
+            .select(
+                select(
+                        inserted.field(LEDGER_LINE.LINE_ID),
+                        tagRows.field("tag_key", String.class),
+                        tagRows.field("tag_value", String.class))
+                    .from(inserted)
+                    .crossJoin(tagRows))
+            .execute()
+        > 0;
   }
 
   Optional<StoredLine> byKey(DSLContext tx, String idempotencyKey) {
