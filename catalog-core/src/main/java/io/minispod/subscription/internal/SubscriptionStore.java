@@ -46,7 +46,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jooq.CommonTableExpression;
 import org.jooq.DSLContext;
+import org.jooq.Record1;
+import org.jooq.ResultQuery;
+import org.jooq.UpdateConditionStep;
 import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -206,12 +210,14 @@ final class SubscriptionStore {
   }
 
   void activate(DSLContext tx, UUID id, long amountPaid, Instant now) {
-    recordStatus(tx, id, SubscriptionStatus.ACTIVE, "paid and set up", now);
-    changed(
+    move(
+        tx,
+        id,
+        SubscriptionStatus.ACTIVE,
+        "paid and set up",
         tx.update(SUBSCRIPTION)
             .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
             .set(SUBSCRIPTION.AMOUNT_PAID, amountPaid),
-        id,
         now);
     log.info("Subscription {} moved to ACTIVE", id);
   }
@@ -228,8 +234,11 @@ final class SubscriptionStore {
 
   /** Rolls a subscription into the period a renewal paid for: active again, with nothing owed. */
   void renewed(DSLContext tx, UUID id, BillingPeriod next, long amountPaid, Instant now) {
-    recordStatus(tx, id, SubscriptionStatus.ACTIVE, "renewal paid", now);
-    changed(
+    move(
+        tx,
+        id,
+        SubscriptionStatus.ACTIVE,
+        "renewal paid",
         tx.update(SUBSCRIPTION)
             .set(SUBSCRIPTION.STATUS, SubscriptionStatus.ACTIVE)
             .set(SUBSCRIPTION.PERIOD_START, at(next.start()))
@@ -239,7 +248,6 @@ final class SubscriptionStore {
             .setNull(SUBSCRIPTION.PAST_DUE_SINCE)
             .setNull(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT)
             .setNull(SUBSCRIPTION.SUSPENDED_AT),
-        id,
         now);
     log.info("Subscription {} renewed for {}", id, next);
   }
@@ -248,15 +256,16 @@ final class SubscriptionStore {
    * Records a declined renewal with a retry left: past due, the next attempt at {@code retryAt}.
    */
   void pastDue(DSLContext tx, UUID id, int failures, Instant since, Instant retryAt, Instant now) {
-    recordStatus(
-        tx, id, SubscriptionStatus.PAST_DUE, "renewal payment declined (" + failures + ")", now);
-    changed(
+    move(
+        tx,
+        id,
+        SubscriptionStatus.PAST_DUE,
+        "renewal payment declined (" + failures + ")",
         tx.update(SUBSCRIPTION)
             .set(SUBSCRIPTION.STATUS, SubscriptionStatus.PAST_DUE)
             .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
             .set(SUBSCRIPTION.PAST_DUE_SINCE, at(since))
             .set(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT, at(retryAt)),
-        id,
         now);
     log.info(
         "Subscription {} is past due after {} declined renewal(s); next try at {}",
@@ -270,16 +279,17 @@ final class SubscriptionStore {
    * unless paid for before.
    */
   void suspend(DSLContext tx, UUID id, int failures, Instant graceEnds, Instant now) {
-    recordStatus(
-        tx, id, SubscriptionStatus.SUSPENDED, "every retry of the renewal payment declined", now);
-    changed(
+    move(
+        tx,
+        id,
+        SubscriptionStatus.SUSPENDED,
+        "every retry of the renewal payment declined",
         tx.update(SUBSCRIPTION)
             .set(SUBSCRIPTION.STATUS, SubscriptionStatus.SUSPENDED)
             .set(SUBSCRIPTION.RENEWAL_FAILURES, failures)
             .set(SUBSCRIPTION.PAST_DUE_SINCE, coalesce(SUBSCRIPTION.PAST_DUE_SINCE, at(now)))
             .set(SUBSCRIPTION.SUSPENDED_AT, at(now))
             .set(SUBSCRIPTION.NEXT_RENEWAL_ATTEMPT_AT, at(graceEnds)),
-        id,
         now);
     log.info("Subscription {} is suspended until {}", id, graceEnds);
   }
@@ -309,18 +319,15 @@ final class SubscriptionStore {
       ErrorCode failureCode,
       String failureReason,
       Instant now) {
-    recordStatus(
+    move(
         tx,
         id,
         status,
         failureCode == null ? "cancelled" : failureCode + ": " + failureReason,
-        now);
-    changed(
         tx.update(SUBSCRIPTION)
             .set(SUBSCRIPTION.STATUS, status)
             .set(SUBSCRIPTION.FAILURE_CODE, failureCode)
             .set(SUBSCRIPTION.FAILURE_REASON, truncate(failureReason, 500)),
-        id,
         now);
     log.info("Subscription {} moved to {} {}", id, status, failureCode == null ? "" : failureCode);
   }
@@ -330,20 +337,35 @@ final class SubscriptionStore {
    * tail every change of a subscription shares.
    */
   private static void changed(UpdateSetMoreStep<SubscriptionRecord> update, UUID id, Instant now) {
-    update
+    versioned(update, id, now).execute();
+  }
+
+  private static UpdateConditionStep<SubscriptionRecord> versioned(
+      UpdateSetMoreStep<SubscriptionRecord> update, UUID id, Instant now) {
+    return update
         .set(SUBSCRIPTION.VERSION, SUBSCRIPTION.VERSION.plus(1))
         .set(SUBSCRIPTION.UPDATED_AT, at(now))
-        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id))
-        .execute();
+        .where(SUBSCRIPTION.SUBSCRIPTION_ID.eq(id));
   }
 
   /**
-   * Records the move of a subscription to {@code to} from the status it has now, read in the same
-   * statement; nothing when it has that status already. Called before the update that moves it.
+   * Moves a subscription to {@code to} with {@code update} (which sets the status and what goes
+   * with it), as {@link #changed} does, and records the transition from the status it had; none
+   * when it had that status already. One statement: the update runs in a {@code WITH} clause, and
+   * the transition is inserted from the row as the statement's snapshot holds it, before the
+   * update.
    */
-  private static void recordStatus(
-      DSLContext tx, UUID id, SubscriptionStatus to, String reason, Instant now) {
-    tx.insertInto(
+  private static void move(
+      DSLContext tx,
+      UUID id,
+      SubscriptionStatus to,
+      String reason,
+      UpdateSetMoreStep<SubscriptionRecord> update,
+      Instant now) {
+    tx.with(
+            DSL.name("moved")
+                .as(versioned(update, id, now).returningResult(SUBSCRIPTION.SUBSCRIPTION_ID)))
+        .insertInto(
             SUBSCRIPTION_TRANSITION,
             SUBSCRIPTION_TRANSITION.SUBSCRIPTION_ID,
             SUBSCRIPTION_TRANSITION.FROM_STATUS,
@@ -397,20 +419,26 @@ final class SubscriptionStore {
       String subdomain,
       Resources resources,
       Instant now) {
-    tx.insertInto(INSTANCE)
-        .set(INSTANCE.INSTANCE_ID, id)
-        .set(INSTANCE.SUBSCRIPTION_ID, subscription.getSubscriptionId())
-        .set(INSTANCE.USER_ID, subscription.getUserId())
-        .set(INSTANCE.SUBDOMAIN, subdomain)
-        .set(INSTANCE.STATUS, InstanceStatus.PROVISIONING)
-        .set(INSTANCE.CPU_MILLICORES, resources.cpuMillicores())
-        .set(INSTANCE.MEMORY_MIB, resources.memoryMiB())
-        .set(INSTANCE.STORAGE_GIB, resources.storageGiB())
-        .set(INSTANCE.HEALTH_STREAK, 0)
-        .set(INSTANCE.CREATED_AT, at(now))
-        .set(INSTANCE.UPDATED_AT, at(now))
-        .execute();
-    recordTransition(tx, id, null, InstanceStatus.PROVISIONING, "subscription paid", now);
+    writeWithTransition(
+        tx,
+        id,
+        tx.insertInto(INSTANCE)
+            .set(INSTANCE.INSTANCE_ID, id)
+            .set(INSTANCE.SUBSCRIPTION_ID, subscription.getSubscriptionId())
+            .set(INSTANCE.USER_ID, subscription.getUserId())
+            .set(INSTANCE.SUBDOMAIN, subdomain)
+            .set(INSTANCE.STATUS, InstanceStatus.PROVISIONING)
+            .set(INSTANCE.CPU_MILLICORES, resources.cpuMillicores())
+            .set(INSTANCE.MEMORY_MIB, resources.memoryMiB())
+            .set(INSTANCE.STORAGE_GIB, resources.storageGiB())
+            .set(INSTANCE.HEALTH_STREAK, 0)
+            .set(INSTANCE.CREATED_AT, at(now))
+            .set(INSTANCE.UPDATED_AT, at(now))
+            .returningResult(INSTANCE.INSTANCE_ID),
+        null,
+        InstanceStatus.PROVISIONING,
+        "subscription paid",
+        now);
   }
 
   Optional<InstanceRecord> instanceOf(DSLContext tx, UUID subscriptionId) {
@@ -445,12 +473,18 @@ final class SubscriptionStore {
     if (from == to) {
       return;
     }
-    tx.update(INSTANCE)
-        .set(INSTANCE.STATUS, to)
-        .set(INSTANCE.UPDATED_AT, at(now))
-        .where(INSTANCE.INSTANCE_ID.eq(instanceId))
-        .execute();
-    recordTransition(tx, instanceId, from, to, reason, now);
+    writeWithTransition(
+        tx,
+        instanceId,
+        tx.update(INSTANCE)
+            .set(INSTANCE.STATUS, to)
+            .set(INSTANCE.UPDATED_AT, at(now))
+            .where(INSTANCE.INSTANCE_ID.eq(instanceId))
+            .returningResult(INSTANCE.INSTANCE_ID),
+        from,
+        to,
+        reason,
+        now);
   }
 
   /**
@@ -464,22 +498,26 @@ final class SubscriptionStore {
       InstanceStatus to,
       String reason,
       Instant now) {
-    int moved =
+    return writeWithTransition(
+        tx,
+        instanceId,
         tx.update(INSTANCE)
             .set(INSTANCE.STATUS, to)
             .set(INSTANCE.UPDATED_AT, at(now))
             .where(INSTANCE.INSTANCE_ID.eq(instanceId))
             .and(INSTANCE.STATUS.eq(from))
-            .execute();
-    if (moved == 1) {
-      recordTransition(tx, instanceId, from, to, reason, now);
-    }
-    return moved == 1;
+            .returningResult(INSTANCE.INSTANCE_ID),
+        from,
+        to,
+        reason,
+        now);
   }
 
   /** Records where a provisioning instance runs and moves it to RUNNING, in one update. */
   void provisioned(DSLContext tx, UUID instanceId, String url, String namespace, Instant now) {
-    int moved =
+    writeWithTransition(
+        tx,
+        instanceId,
         tx.update(INSTANCE)
             .set(INSTANCE.URL, url)
             .set(INSTANCE.NAMESPACE, namespace)
@@ -487,11 +525,11 @@ final class SubscriptionStore {
             .set(INSTANCE.UPDATED_AT, at(now))
             .where(INSTANCE.INSTANCE_ID.eq(instanceId))
             .and(INSTANCE.STATUS.eq(InstanceStatus.PROVISIONING))
-            .execute();
-    if (moved == 1) {
-      recordTransition(
-          tx, instanceId, InstanceStatus.PROVISIONING, InstanceStatus.RUNNING, "provisioned", now);
-    }
+            .returningResult(INSTANCE.INSTANCE_ID),
+        InstanceStatus.PROVISIONING,
+        InstanceStatus.RUNNING,
+        "provisioned",
+        now);
   }
 
   /**
@@ -533,21 +571,45 @@ final class SubscriptionStore {
         t.getFromStatus(), t.getToStatus(), t.getRecordedAt().toInstant(), t.getReason());
   }
 
-  private void recordTransition(
+  /**
+   * Runs a write of one instance's row that returns its id, and records the transition of the row
+   * it wrote, in one statement (the write runs in a {@code WITH} clause, the transition is inserted
+   * from what it returned).
+   *
+   * @return whether the write wrote the row (a compare-and-set update may find it moved on)
+   */
+  private boolean writeWithTransition(
       DSLContext tx,
       UUID instanceId,
+      ResultQuery<Record1<UUID>> write,
       InstanceStatus from,
       InstanceStatus to,
       String reason,
       Instant now) {
-    tx.insertInto(INSTANCE_TRANSITION)
-        .set(INSTANCE_TRANSITION.INSTANCE_ID, instanceId)
-        .set(INSTANCE_TRANSITION.FROM_STATUS, from)
-        .set(INSTANCE_TRANSITION.TO_STATUS, to)
-        .set(INSTANCE_TRANSITION.REASON, truncate(reason, 300))
-        .set(INSTANCE_TRANSITION.RECORDED_AT, at(now))
-        .execute();
-    log.info("Instance {} moved from {} to {}: {}", instanceId, from, to, reason);
+    CommonTableExpression<Record1<UUID>> written = DSL.name("written").as(write);
+    boolean wrote =
+        tx.with(written)
+                .insertInto(
+                    INSTANCE_TRANSITION,
+                    INSTANCE_TRANSITION.INSTANCE_ID,
+                    INSTANCE_TRANSITION.FROM_STATUS,
+                    INSTANCE_TRANSITION.TO_STATUS,
+                    INSTANCE_TRANSITION.REASON,
+                    INSTANCE_TRANSITION.RECORDED_AT)
+                .select(
+                    DSL.select(
+                            written.field(INSTANCE.INSTANCE_ID),
+                            DSL.val(from, INSTANCE_TRANSITION.FROM_STATUS),
+                            DSL.val(to, INSTANCE_TRANSITION.TO_STATUS),
+                            DSL.val(truncate(reason, 300), INSTANCE_TRANSITION.REASON),
+                            DSL.val(at(now), INSTANCE_TRANSITION.RECORDED_AT))
+                        .from(written))
+                .execute()
+            == 1;
+    if (wrote) {
+      log.info("Instance {} moved from {} to {}: {}", instanceId, from, to, reason);
+    }
+    return wrote;
   }
 
   Map<String, String> env(DSLContext tx, UUID instanceId) {
