@@ -473,18 +473,8 @@ final class SubscriptionStore {
     if (from == to) {
       return;
     }
-    writeWithTransition(
-        tx,
-        instanceId,
-        tx.update(INSTANCE)
-            .set(INSTANCE.STATUS, to)
-            .set(INSTANCE.UPDATED_AT, at(now))
-            .where(INSTANCE.INSTANCE_ID.eq(instanceId))
-            .returningResult(INSTANCE.INSTANCE_ID),
-        from,
-        to,
-        reason,
-        now);
+    // Locked, so it is still in the status just read.
+    moveInstanceFrom(tx, instanceId, from, to, reason, now);
   }
 
   /**
