@@ -2,6 +2,7 @@ package io.minispod.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minispod.catalog.PageRequest;
 import io.minispod.catalog.ServiceDefinition;
 import io.minispod.provisioner.InstanceHealth;
 import io.minispod.provisioner.InstanceRef;
@@ -177,6 +178,15 @@ final class HealthMonitorIT {
       assertThat(node.subscribe().subscription(s.userId(), s.id()).instance().status())
           .isEqualTo(InstanceStatus.DELETED);
       assertThat(alertsFor(id)).isEmpty();
+      // The check's move from the RUNNING it read did not happen, and left no history row either.
+      assertThat(
+              node.subscriptions.instances().history(s.userId(), id, PageRequest.of(1, 20)).items())
+          .extracting(InstanceTransition::to)
+          .containsExactly(
+              InstanceStatus.DELETED,
+              InstanceStatus.DEPROVISIONING,
+              InstanceStatus.RUNNING,
+              InstanceStatus.PROVISIONING);
     }
   }
 
