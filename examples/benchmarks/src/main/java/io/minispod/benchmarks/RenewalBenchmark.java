@@ -3,15 +3,8 @@ package io.minispod.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.minispod.billing.BillingService;
 import io.minispod.billing.MockPaymentGateway;
-import io.minispod.billing.Price;
 import io.minispod.catalog.Catalog;
-import io.minispod.catalog.CatalogSeed;
-import io.minispod.catalog.CategoryDraft;
-import io.minispod.catalog.PlanDetails;
-import io.minispod.catalog.PlanDraft;
-import io.minispod.catalog.ServiceDefinition;
-import io.minispod.catalog.ServiceDraft;
-import io.minispod.catalog.template.Resources;
+import io.minispod.catalog.Plan;
 import io.minispod.provisioner.InMemoryProvisioner;
 import io.minispod.quota.QuotaManager;
 import io.minispod.subscription.Subscriptions;
@@ -171,31 +164,8 @@ final class RenewalBenchmark {
   /** One service and plan, and {@code count} active subscriptions whose period ends in a month. */
   private static Instant seed(HikariDataSource pool, Catalog catalog, Instant now, int count)
       throws Exception {
-    catalog.admin().createCategory(new CategoryDraft("bench", "Bench", "Benchmark services", 1));
-    ServiceDefinition service =
-        catalog
-            .admin()
-            .createService(
-                new ServiceDraft(
-                    "bench",
-                    "Bench",
-                    "bench",
-                    "A benchmark service",
-                    List.of(),
-                    CatalogSeed.n8nTemplate()));
-    PlanDetails plan =
-        catalog
-            .admin()
-            .createPlan(
-                service.id(),
-                new PlanDraft(
-                    "basic",
-                    "Basic",
-                    1,
-                    Price.monthly(100_000, "IDR"),
-                    new Resources(500, 512, 5),
-                    count,
-                    Map.of()));
+    BenchCatalog.createCategory(catalog);
+    Plan plan = BenchCatalog.createService(catalog, "bench", "Bench", count);
     Instant start = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
     Instant end = start.plus(Duration.ofDays(31));
     try (Connection c = pool.getConnection();
@@ -206,8 +176,8 @@ final class RenewalBenchmark {
                     + " idempotency_key, version, created_at, updated_at)"
                     + " SELECT gen_random_uuid(), 'user-' || n, ?, ?, 'ACTIVE', ?, ?, 100000,"
                     + " 'IDR', 'k', 1, ?, ? FROM generate_series(1, ?) AS n")) {
-      insert.setObject(1, service.id());
-      insert.setObject(2, plan.plan().id());
+      insert.setObject(1, plan.serviceId());
+      insert.setObject(2, plan.id());
       insert.setTimestamp(3, Timestamp.from(start));
       insert.setTimestamp(4, Timestamp.from(end));
       insert.setTimestamp(5, Timestamp.from(now));

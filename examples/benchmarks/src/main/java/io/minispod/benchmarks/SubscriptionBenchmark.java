@@ -3,14 +3,8 @@ package io.minispod.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.minispod.billing.BillingService;
 import io.minispod.billing.MockPaymentGateway;
-import io.minispod.billing.Price;
 import io.minispod.catalog.Catalog;
-import io.minispod.catalog.CatalogSeed;
-import io.minispod.catalog.CategoryDraft;
-import io.minispod.catalog.PlanDraft;
-import io.minispod.catalog.ServiceDefinition;
-import io.minispod.catalog.ServiceDraft;
-import io.minispod.catalog.template.Resources;
+import io.minispod.catalog.Plan;
 import io.minispod.provisioner.InMemoryProvisioner;
 import io.minispod.provisioner.ResourceLimits;
 import io.minispod.quota.QuotaManager;
@@ -42,7 +36,9 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Then a floor, measured with the same callers after each row ({@link SubscriptionFloor}): only
  * the rows one subscription must write, as plain JDBC in three transactions, as a fraction of the
- * same baseline. It bounds what trimming a subscription's own statements can reach.
+ * same baseline, once on lean tables of its own and once on the library's own tables (in a second
+ * database, so that the library's background tasks never see those rows). It bounds what trimming a
+ * subscription's own statements can reach.
  *
  * <p>Options: {@code --callers 1,32}, {@code --seconds 10}, {@code --warmup 15}, {@code --commit
  * async}. The embedded PostgreSQL keeps its crash-safe defaults; {@code MINISPOD_DB_URL} points it
@@ -50,7 +46,23 @@ import org.HdrHistogram.Recorder;
  */
 final class SubscriptionBenchmark {
 
+  /** A benchmark service: its slug, and what a floor's subscriptions to it refer to. */
+  private record BenchService(String slug, SubscriptionFloor.Target target) {}
+
   private SubscriptionBenchmark() {}
+
+  /** One service with one plan per caller, so that no two callers share a plan's quota. */
+  private static List<BenchService> createServices(Catalog catalog, int count) {
+    BenchCatalog.createCategory(catalog);
+    List<BenchService> services = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String slug = "bench-" + i;
+      Plan plan = BenchCatalog.createService(catalog, slug, "Bench " + i, 1_000_000L);
+      services.add(
+          new BenchService(slug, new SubscriptionFloor.Target(plan.serviceId(), plan.id())));
+    }
+    return services;
+  }
 
   static void main(String[] args) throws Exception {
     List<Integer> callers = List.of(1, 32);
@@ -76,6 +88,7 @@ final class SubscriptionBenchmark {
     StatementCounter counter = new StatementCounter();
     try (PostgresServer server = PostgresServer.start(settings);
         HikariDataSource pool = server.pool(server.createDatabase(), 2 * maxCallers + 8);
+        HikariDataSource floorPool = server.pool(server.createDatabase(), 2 * maxCallers + 8);
         QuotaManager quota = QuotaManager.builder(counter.wrap(pool)).build();
         Catalog catalog = Catalog.builder(counter.wrap(pool), quota).build()) {
       DataSource dataSource = counter.wrap(pool);
@@ -87,35 +100,13 @@ final class SubscriptionBenchmark {
               .instancesPerUser(1)
               .clusterCapacity(new ResourceLimits(1_000_000_000, 1_000_000_000, 1_000_000_000))
               .build()) {
-        catalog
-            .admin()
-            .createCategory(new CategoryDraft("bench", "Bench", "Benchmark services", 1));
-        List<String> services = new ArrayList<>();
-        for (int i = 0; i < maxCallers; i++) {
-          ServiceDefinition service =
-              catalog
-                  .admin()
-                  .createService(
-                      new ServiceDraft(
-                          "bench-" + i,
-                          "Bench " + i,
-                          "bench",
-                          "A benchmark service",
-                          List.of(),
-                          CatalogSeed.n8nTemplate()));
-          catalog
-              .admin()
-              .createPlan(
-                  service.id(),
-                  new PlanDraft(
-                      "basic",
-                      "Basic",
-                      1,
-                      Price.monthly(100_000, "IDR"),
-                      new Resources(500, 512, 5),
-                      1_000_000L,
-                      Map.of()));
-          services.add(service.slug());
+        List<String> services =
+            createServices(catalog, maxCallers).stream().map(BenchService::slug).toList();
+        List<SubscriptionFloor.Target> floorTargets;
+        try (QuotaManager floorQuota = QuotaManager.builder(floorPool).build();
+            Catalog floorCatalog = Catalog.builder(floorPool, floorQuota).build()) {
+          floorTargets =
+              createServices(floorCatalog, maxCallers).stream().map(BenchService::target).toList();
         }
         System.out.printf(
             "catalog-core subscriptions end to end (in-memory provisioner, mock gateway): %d s measured after %d s warm-up, %d cores%n%n",
@@ -174,15 +165,30 @@ final class SubscriptionBenchmark {
               rate / baseline,
               transactions,
               statements);
-          double floor = SubscriptionFloor.subscriptionsPerSecond(pool, n, measure);
+          double lean =
+              SubscriptionFloor.subscriptionsPerSecond(
+                  pool, SubscriptionFloor.LEAN, floorTargets, n, measure);
+          double library =
+              SubscriptionFloor.subscriptionsPerSecond(
+                  floorPool, SubscriptionFloor.LIBRARY, floorTargets, n, measure);
           floors.add(
-              String.format("%7d | %16.0f | %13.0f %8.3fx", n, floor, baseline, floor / baseline));
+              String.format(
+                  "%7d | %13.0f %8.3fx | %13.0f %8.3fx | %13.0f",
+                  n, lean, lean / baseline, library, library / baseline, baseline));
         }
         System.out.printf(
             "%nfloor: only the rows one subscription must write, hand-written JDBC, 3 transactions,"
-                + " 10 statements, no reads or history, no shared pool%n%n"
-                + "%7s | %16s | %13s %9s%n%s%n",
-            "callers", "subscriptions/s", "baseline tx/s", "fraction", "-".repeat(52));
+                + " 10 statements, no reads or history, no shared pool;%n"
+                + "on lean tables, and on the library's own tables (their indexes, keys and checks),"
+                + " in subscriptions/s%n%n"
+                + "%7s | %13s %9s | %13s %9s | %13s%n%s%n",
+            "callers",
+            "lean tables",
+            "fraction",
+            "library's",
+            "fraction",
+            "baseline tx/s",
+            "-".repeat(78));
         floors.forEach(System.out::println);
         System.out.printf(
             "%nquota reconcile: %s%n",
